@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The muster command: global options, the subcommand table and the one
+ * mu_err -> exit code table. Subcommands live in cmd_<verb>.c.
+ */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef MUSTER_DATADIR
+#define MUSTER_DATADIR "data"
+#endif
+
+static const struct {
+    const char *name;
+    cmd_fn *fn;
+    const char *summary;
+} commands[] = {
+    {"plan", cmd_plan, "check, render, load, list and show emergency plans"},
+    {"calendar", cmd_calendar, "working days: is-workday, add-workdays, workdays-between"},
+    {"audit", cmd_audit, "verify and tail the hash-chained audit log"},
+    {"migrate", cmd_migrate, "create or upgrade the database schema"},
+};
+
+int cli_exit_code(enum mu_err rc)
+{
+    switch (rc) {
+    case MU_OK: return MU_EXIT_OK;
+    case MU_EINVAL: /* fallthrough: bad input is a failure, not a usage error */
+    case MU_ENOMEM:
+    case MU_ENOTFOUND:
+    case MU_ECONFLICT:
+    case MU_ELIMIT:
+    case MU_EIO:
+    case MU_ESTORE:
+    case MU_EINTERNAL: return MU_EXIT_FAIL;
+    }
+    return MU_EXIT_FAIL;
+}
+
+int cli_fail(enum mu_err rc, const struct mu_error *err)
+{
+    const char *msg = err && err->msg[0] ? err->msg : mu_strerror(rc);
+    fprintf(stderr, "muster: %s\n", msg);
+    return cli_exit_code(rc);
+}
+
+int cli_usage(const char *usage)
+{
+    fprintf(stderr, "muster: usage: %s\n", usage);
+    return MU_EXIT_USAGE;
+}
+
+static void help(FILE *f)
+{
+    fprintf(f, "usage: muster [--db DSN] COMMAND [ARGS]\n\n"
+               "DSN is a SQLite file (default muster.db, or $MUSTER_DB) or a postgres:// URL.\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-10s %s\n", "version", "print the version");
+}
+
+int main(int argc, char **argv)
+{
+    struct cli_ctx ctx = {0};
+    ctx.db = getenv("MUSTER_DB");
+    ctx.datadir = getenv("MUSTER_DATADIR");
+    ctx.actor = getenv("MUSTER_ACTOR");
+    if (!ctx.actor || !*ctx.actor)
+        ctx.actor = getenv("USER");
+    if (!ctx.actor || !*ctx.actor)
+        ctx.actor = "cli";
+    if (!ctx.datadir || !*ctx.datadir)
+        ctx.datadir = MUSTER_DATADIR;
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            ctx.db = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            ctx.db = argv[i] + 5;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            help(stdout);
+            return MU_EXIT_OK;
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("muster %s\n", MUSTER_VERSION);
+            return MU_EXIT_OK;
+        } else {
+            fprintf(stderr, "muster: unknown option '%s'\n", argv[i]);
+            help(stderr);
+            return MU_EXIT_USAGE;
+        }
+    }
+    if (!ctx.db || !*ctx.db)
+        ctx.db = "muster.db";
+    if (i >= argc) {
+        help(stderr);
+        return MU_EXIT_USAGE;
+    }
+    const char *name = argv[i];
+    if (strcmp(name, "version") == 0) {
+        printf("muster %s\n", MUSTER_VERSION);
+        return MU_EXIT_OK;
+    }
+    if (strcmp(name, "help") == 0) {
+        help(stdout);
+        return MU_EXIT_OK;
+    }
+    for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++)
+        if (strcmp(commands[c].name, name) == 0)
+            return commands[c].fn(argc - i - 1, argv + i + 1, &ctx);
+    fprintf(stderr, "muster: unknown command '%s'\n", name);
+    help(stderr);
+    return MU_EXIT_USAGE;
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Civil date arithmetic (days from civil and back, after the well-known
+ * era-based algorithm), and strict parsers for dates, clock times and
+ * durations. Pure: no clock, no locale.
+ */
+#include <muster/date.h>
+
+#include <stdio.h>
+#include <string.h>
+
+int32_t mu_date_from_ymd(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;                                   /* [0, 399] */
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1; /* [0, 365] */
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* [0, 146096] */
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void mu_date_to_ymd(int32_t day, int *y, int *m, int *d)
+{
+    int z = day + 719468;
+    const int era = (z >= 0 ? z : z - 146096) / 146097;
+    const int doe = z - era * 146097;
+    const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+int mu_date_valid(int y, int m, int d)
+{
+    return y >= MU_DATE_MIN_YEAR && y <= MU_DATE_MAX_YEAR && m >= 1 && m <= 12 && d >= 1 &&
+           d <= days_in_month(y, m);
+}
+
+int mu_date_weekday(int32_t day)
+{
+    /* 1970-01-01 was a Thursday (4). */
+    int w = (int)((day % 7 + 7 + 3) % 7); /* 0 = Monday */
+    return w + 1;
+}
+
+int mu_date_year(int32_t day)
+{
+    int y, m, d;
+    mu_date_to_ymd(day, &y, &m, &d);
+    return y;
+}
+
+static int digits(const char *s, size_t n, int *out)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+enum mu_err mu_date_parse(const char *s, size_t len, int32_t *out, struct mu_error *err)
+{
+    int y, m, d;
+    if (len != 10 || s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &m) ||
+        !digits(s + 8, 2, &d))
+        return mu_error_set(err, MU_EINVAL, "'%.*s' is not a date (expected YYYY-MM-DD)",
+                            (int)(len > 40 ? 40 : len), s);
+    if (!mu_date_valid(y, m, d))
+        return mu_error_set(err, MU_EINVAL, "'%.*s' is not a valid date between %d and %d",
+                            (int)len, s, MU_DATE_MIN_YEAR, MU_DATE_MAX_YEAR);
+    *out = mu_date_from_ymd(y, m, d);
+    return MU_OK;
+}
+
+void mu_date_format(int32_t day, char out[static 11])
+{
+    int y, m, d;
+    mu_date_to_ymd(day, &y, &m, &d);
+    /* Years are 1900..2199 and months/days small, so exactly 10 bytes. */
+    out[0] = (char)('0' + (y / 1000) % 10);
+    out[1] = (char)('0' + (y / 100) % 10);
+    out[2] = (char)('0' + (y / 10) % 10);
+    out[3] = (char)('0' + y % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + m / 10);
+    out[6] = (char)('0' + m % 10);
+    out[7] = '-';
+    out[8] = (char)('0' + d / 10);
+    out[9] = (char)('0' + d % 10);
+    out[10] = '\0';
+}
+
+enum mu_err mu_clock_parse(const char *s, size_t len, int *minutes, struct mu_error *err)
+{
+    int h, m;
+    if (len != 5 || s[2] != ':' || !digits(s, 2, &h) || !digits(s + 3, 2, &m) || h > 23 || m > 59)
+        return mu_error_set(err, MU_EINVAL, "'%.*s' is not a time of day (expected HH:MM, 00:00-23:59)",
+                            (int)(len > 40 ? 40 : len), s);
+    *minutes = h * 60 + m;
+    return MU_OK;
+}
+
+enum mu_err mu_duration_parse(const char *s, size_t len, int64_t *seconds, struct mu_error *err)
+{
+    const int64_t max = 10LL * 366 * 86400;
+    int64_t total = 0;
+    size_t i = 0;
+    int parts = 0;
+    while (i < len) {
+        int64_t v = 0;
+        size_t start = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 12)
+            v = v * 10 + (s[i++] - '0');
+        if (i == start || i >= len)
+            goto bad;
+        int64_t unit;
+        switch (s[i++]) {
+        case 's': unit = 1; break;
+        case 'm': unit = 60; break;
+        case 'h': unit = 3600; break;
+        case 'd': unit = 86400; break;
+        case 'w': unit = 7 * 86400; break;
+        default: goto bad;
+        }
+        if (v > max / unit)
+            goto bad;
+        total += v * unit;
+        if (total > max)
+            goto bad;
+        parts++;
+    }
+    if (parts == 0)
+        goto bad;
+    *seconds = total;
+    return MU_OK;
+bad:
+    return mu_error_set(err, MU_EINVAL,
+                        "'%.*s' is not a duration (expected e.g. 90s, 15m, 2h, 1h30m, 3d)",
+                        (int)(len > 40 ? 40 : len), s);
+}

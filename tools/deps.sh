@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install the Debian packages muster needs to build and test, quietly and only
+# those that are missing. Safe to run repeatedly; a no-op when all are present.
+#
+#   tools/deps.sh           build + test dependencies
+#   tools/deps.sh --browser also Chromium and Node for the browser tests
+set -eu
+
+pkgs="build-essential cmake pkg-config git ca-certificates curl tzdata
+libsqlite3-dev sqlite3 libpq-dev postgresql libmicrohttpd-dev libjansson-dev
+libyaml-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libcurl4-openssl-dev
+libxlsxwriter-dev libical-dev libcmocka-dev libcairo2-dev libpango1.0-dev
+fonts-noto-cjk"
+if [ "${1:-}" = "--browser" ]; then
+    pkgs="$pkgs chromium nodejs npm"
+fi
+if [ "${1:-}" = "--bench" ]; then
+    pkgs="$pkgs wrk"
+fi
+
+missing=""
+for p in $pkgs; do
+    st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    case "$st" in
+        *"install ok installed"*) ;;
+        *) missing="$missing $p" ;;
+    esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
+        echo "deps: missing packages:$missing (run as root or install them)" >&2
+        exit 1
+    fi
+else
+    SUDO=""
+fi
+echo "deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
