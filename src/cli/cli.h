@@ -2,7 +2,7 @@
 /*
  * Shared declarations of the muster command: the subcommand functions (one
  * file cmd_<verb>.c each), the small option parser, and the context every
- * subcommand receives. Only include/muster/*.h is visible from here.
+ * subcommand receives. Only the public headers under include/muster are visible from here.
  */
 #ifndef MU_CLI_H
 #define MU_CLI_H
