@@ -42,4 +42,11 @@ MU_API enum mu_err mu_clock_parse(const char *s, size_t len, int *minutes, struc
 MU_API enum mu_err mu_duration_parse(const char *s, size_t len, int64_t *seconds,
                                      struct mu_error *err);
 
+/**
+ * Write @p ms (milliseconds since the Unix epoch) as "YYYY-MM-DDTHH:MM:SSZ"
+ * in UTC with a NUL into @p out (at least 21 bytes). Times outside the
+ * supported years are clamped to its edges.
+ */
+MU_API void mu_time_format_utc(int64_t ms, char out[static 21]);
+
 #endif

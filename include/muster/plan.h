@@ -359,12 +359,12 @@ MU_API const struct mu_plan_team *mu_plan_team(const struct mu_plan *p, const ch
 MU_API const struct mu_plan_unit *mu_plan_unit(const struct mu_plan *p, const char *id);
 
 /** Counts for a one-line summary (plan list, plan check). */
-struct mu_plan_summary {
+struct mu_plan_overview {
     const char *id, *title, *org_name; /* borrowed from the plan */
     size_t units, people, teams, levels, kinds, checkins, policies, procedures;
 };
 
-MU_API void mu_plan_summarize(const struct mu_plan *p, struct mu_plan_summary *out);
+MU_API void mu_plan_summarize(const struct mu_plan *p, struct mu_plan_overview *out);
 
 /**
  * The whole model as JSON (UTF-8, keys in a fixed order, 2-space indent), the

@@ -8,6 +8,7 @@
 #define MU_CLI_H
 
 #include <muster/err.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Exit codes (the one table is exit_code() in main.c). */
@@ -27,6 +28,10 @@ cmd_fn cmd_plan;
 cmd_fn cmd_calendar;
 cmd_fn cmd_audit;
 cmd_fn cmd_migrate;
+cmd_fn cmd_serve;
+
+/** Milliseconds since the Unix epoch: the one clock of the CLI. */
+int64_t cli_now_ms(void);
 
 /** Exit code for an error: usage problems 2, everything else 1. */
 int cli_exit_code(enum mu_err rc);

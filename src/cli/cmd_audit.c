@@ -12,6 +12,8 @@
  */
 #include "cli.h"
 
+#include <muster/date.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -33,13 +35,9 @@ static void put_field(const char *s)
 
 static void put_time(int64_t ms)
 {
-    char buf[32];
-    struct tm tm;
-    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-    if (gmtime_r(&t, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
-        fputs(buf, stdout);
-    else
-        printf("%" PRId64 "ms", ms);
+    char buf[21];
+    mu_time_format_utc(ms, buf);
+    fputs(buf, stdout);
 }
 
 static int verify(struct mu_store *s)

@@ -4,13 +4,17 @@
  * one byte past the size limit, so the parser can name the limit), hands
  * the bytes to mu_plan_parse and prints its diagnostics as
  * FILE:LINE:COL: error: MESSAGE, sorted by position.
- * load, list and show need the store and are filled in with it.
+ * load, list and show go through the store (src/app/plan.c).
  */
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <muster/app.h>
+#include <muster/date.h>
 #include <muster/mem.h>
 #include <muster/plan.h>
+#include <muster/store.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +53,9 @@ static enum mu_err read_plan_file(const char *path, char **out, size_t *len, str
     *len = n;
     return MU_OK;
 }
+
+static int parse_format(const char *format, enum mu_plan_format *fmt);
+static int write_doc(char *doc);
 
 static void print_diags(const char *path, struct mu_diags *d)
 {
@@ -105,7 +112,7 @@ static int plan_check(int argc, char **argv)
         struct mu_plan *p = NULL;
         int one = load_and_check(argv[i], &p);
         if (one == MU_EXIT_OK) {
-            struct mu_plan_summary s;
+            struct mu_plan_overview s;
             mu_plan_summarize(p, &s);
             printf("%s: ok: plan '%s', %zu units, %zu people, %zu teams\n", argv[i], s.id,
                    s.units, s.people, s.teams);
@@ -131,14 +138,8 @@ static int plan_render(int argc, char **argv)
     if (npos != 1)
         return cli_usage("muster plan render FILE [--format md|html]");
     enum mu_plan_format fmt;
-    if (strcmp(format, "md") == 0) {
-        fmt = MU_PLAN_MD;
-    } else if (strcmp(format, "html") == 0) {
-        fmt = MU_PLAN_HTML;
-    } else {
-        fprintf(stderr, "muster: unknown format '%s' (expected md or html)\n", format);
-        return MU_EXIT_USAGE;
-    }
+    if ((rc = parse_format(format, &fmt)))
+        return rc;
     struct mu_plan *p = NULL;
     rc = load_and_check(argv[0], &p);
     if (rc)
@@ -149,6 +150,24 @@ static int plan_render(int argc, char **argv)
     mu_plan_free(p);
     if (erc)
         return cli_fail(erc, &err);
+    return write_doc(doc);
+}
+
+static int parse_format(const char *format, enum mu_plan_format *fmt)
+{
+    if (strcmp(format, "md") == 0) {
+        *fmt = MU_PLAN_MD;
+    } else if (strcmp(format, "html") == 0) {
+        *fmt = MU_PLAN_HTML;
+    } else {
+        fprintf(stderr, "muster: unknown format '%s' (expected md or html)\n", format);
+        return MU_EXIT_USAGE;
+    }
+    return MU_EXIT_OK;
+}
+
+static int write_doc(char *doc)
+{
     size_t n = strlen(doc);
     int ok = fwrite(doc, 1, n, stdout) == n && fflush(stdout) == 0;
     mu_free(doc);
@@ -159,9 +178,147 @@ static int plan_render(int argc, char **argv)
     return MU_EXIT_OK;
 }
 
+static int plan_load(int argc, char **argv, struct cli_ctx *ctx)
+{
+    int npos = 0;
+    static const struct cli_opt opts[] = {{NULL, CLI_FLAG, NULL, NULL}};
+    int rc = cli_parse(argc, argv, opts, &npos);
+    if (rc)
+        return rc;
+    if (npos == 0)
+        return cli_usage("muster plan load FILE...");
+    struct mu_store *s = NULL;
+    struct mu_error err = {0};
+    enum mu_err erc = mu_store_open(ctx->db, &s, &err);
+    if (erc)
+        return cli_fail(erc, &err);
+    int status = MU_EXIT_OK;
+    for (int i = 0; i < npos; i++) {
+        char *src = NULL;
+        size_t len = 0;
+        struct mu_diags d;
+        struct mu_plan_load_result res = {0};
+        struct mu_actor actor = {ctx->actor, cli_now_ms()};
+        erc = read_plan_file(argv[i], &src, &len, &err);
+        if (erc) {
+            status = cli_fail(erc, &err);
+            continue;
+        }
+        mu_diags_init(&d);
+        erc = mu_app_plan_load(s, &actor, src, len, &d, &res, &err);
+        mu_free(src);
+        print_diags(argv[i], &d);
+        size_t nerrors = d.nerrors;
+        mu_diags_release(&d);
+        if (erc == MU_EINVAL && nerrors) {
+            fprintf(stderr, "muster: %s: plan refused; nothing was stored\n", argv[i]);
+            status = MU_EXIT_FAIL;
+        } else if (erc) {
+            status = cli_fail(erc, &err);
+        } else if (res.unchanged) {
+            printf("%s: plan '%s' unchanged (version %d)\n", argv[i], res.id, res.version);
+        } else {
+            printf("%s: plan '%s' loaded as version %d\n", argv[i], res.id, res.version);
+        }
+    }
+    mu_store_close(s);
+    return status;
+}
+
+static int plan_list(int argc, char **argv, struct cli_ctx *ctx)
+{
+    int npos = 0;
+    static const struct cli_opt opts[] = {{NULL, CLI_FLAG, NULL, NULL}};
+    int rc = cli_parse(argc, argv, opts, &npos);
+    if (rc)
+        return rc;
+    if (npos != 0)
+        return cli_usage("muster plan list");
+    struct mu_store *s = NULL;
+    struct mu_error err = {0};
+    struct mu_plan_summary *v = NULL;
+    size_t n = 0;
+    enum mu_err erc = mu_store_open(ctx->db, &s, &err);
+    if (!erc)
+        erc = mu_store_plan_list(s, &v, &n, &err);
+    if (erc) {
+        mu_store_close(s);
+        return cli_fail(erc, &err);
+    }
+    /* Ids and user names are ASCII, so byte widths align the columns. */
+    int wid = 2, wby = 2;
+    for (size_t i = 0; i < n; i++) {
+        int a = (int)strlen(v[i].id), b = (int)strlen(v[i].loaded_by);
+        wid = a > wid ? a : wid;
+        wby = b > wby ? b : wby;
+    }
+    if (n == 0)
+        printf("no plans loaded (muster plan load FILE)\n");
+    else
+        printf("%-*s  %-7s  %-20s  %-*s  %s\n", wid, "ID", "VERSION", "LOADED", wby, "BY",
+               "TITLE");
+    for (size_t i = 0; i < n; i++) {
+        char when[21];
+        mu_time_format_utc(v[i].loaded_at, when);
+        printf("%-*s  %-7d  %-20s  %-*s  %s\n", wid, v[i].id, v[i].latest_version, when, wby,
+               v[i].loaded_by, v[i].title);
+    }
+    mu_plan_summaries_free(v, n);
+    mu_store_close(s);
+    return MU_EXIT_OK;
+}
+
+static int plan_show(int argc, char **argv, struct cli_ctx *ctx)
+{
+    const char *version_s = NULL, *format = "md";
+    int json = 0, npos = 0;
+    const struct cli_opt opts[] = {
+        {"--version", CLI_VALUE, &version_s, NULL},
+        {"--json", CLI_FLAG, NULL, &json},
+        {"--format", CLI_VALUE, &format, NULL},
+        {NULL, CLI_FLAG, NULL, NULL},
+    };
+    int rc = cli_parse(argc, argv, opts, &npos);
+    if (rc)
+        return rc;
+    if (npos != 1)
+        return cli_usage("muster plan show ID [--version N] [--json | --format md|html]");
+    int version = 0;
+    if (version_s) {
+        char *end = NULL;
+        errno = 0;
+        long v = strtol(version_s, &end, 10);
+        if (errno || !*version_s || *end || v < 1 || v > INT_MAX) {
+            fprintf(stderr, "muster: --version: '%s' is not a version number (1, 2, ...)\n",
+                    version_s);
+            return MU_EXIT_USAGE;
+        }
+        version = (int)v;
+    }
+    enum mu_plan_format fmt;
+    if ((rc = parse_format(format, &fmt)))
+        return rc;
+    struct mu_store *s = NULL;
+    struct mu_error err = {0};
+    char *doc = NULL;
+    enum mu_err erc = mu_store_open(ctx->db, &s, &err);
+    if (!erc)
+        erc = json ? mu_app_plan_show_json(s, argv[0], version, &doc, &err)
+                   : mu_app_plan_render(s, argv[0], version, fmt, &doc, &err);
+    mu_store_close(s);
+    if (erc)
+        return cli_fail(erc, &err);
+    if (json) {
+        /* JSON documents end with a newline on a terminal or in a pipe alike. */
+        rc = write_doc(doc);
+        putchar('\n');
+        return rc;
+    }
+    return write_doc(doc);
+}
+
 int cmd_plan(int argc, char **argv, struct cli_ctx *ctx)
 {
-    (void)ctx;
     if (argc < 1)
         return cli_usage(PLAN_USAGE);
     const char *sub = argv[0];
@@ -169,14 +326,12 @@ int cmd_plan(int argc, char **argv, struct cli_ctx *ctx)
         return plan_check(argc - 1, argv + 1);
     if (strcmp(sub, "render") == 0)
         return plan_render(argc - 1, argv + 1);
-    /*
-     * The lead adds load, list and show here (they need the store): parse with
-     * load_and_check() so a refused plan shows the same messages as check.
-     */
-    if (strcmp(sub, "load") == 0 || strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0) {
-        fprintf(stderr, "muster: 'plan %s' is not built yet\n", sub);
-        return MU_EXIT_FAIL;
-    }
+    if (strcmp(sub, "load") == 0)
+        return plan_load(argc - 1, argv + 1, ctx);
+    if (strcmp(sub, "list") == 0)
+        return plan_list(argc - 1, argv + 1, ctx);
+    if (strcmp(sub, "show") == 0)
+        return plan_show(argc - 1, argv + 1, ctx);
     fprintf(stderr, "muster: unknown plan command '%s'\n", sub);
     return cli_usage(PLAN_USAGE);
 }

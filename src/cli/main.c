@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifndef MUSTER_DATADIR
 #define MUSTER_DATADIR "data"
@@ -21,7 +22,15 @@ static const struct {
     {"calendar", cmd_calendar, "working days: is-workday, add-workdays, workdays-between"},
     {"audit", cmd_audit, "verify and tail the hash-chained audit log"},
     {"migrate", cmd_migrate, "create or upgrade the database schema"},
+    {"serve", cmd_serve, "serve the web UI and JSON API"},
 };
+
+int64_t cli_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 int cli_exit_code(enum mu_err rc)
 {

@@ -152,3 +152,29 @@ bad:
                         "'%.*s' is not a duration (expected e.g. 90s, 15m, 2h, 1h30m, 3d)",
                         (int)(len > 40 ? 40 : len), s);
 }
+
+void mu_time_format_utc(int64_t ms, char out[static 21])
+{
+    const int64_t lo = (int64_t)mu_date_from_ymd(MU_DATE_MIN_YEAR, 1, 1) * 86400;
+    const int64_t hi = (int64_t)mu_date_from_ymd(MU_DATE_MAX_YEAR, 12, 31) * 86400 + 86399;
+    int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    if (secs < lo)
+        secs = lo;
+    if (secs > hi)
+        secs = hi;
+    int64_t day = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+    int64_t sod = secs - day * 86400;
+    mu_date_format((int32_t)day, out);
+    int h = (int)(sod / 3600), m = (int)(sod / 60 % 60), s = (int)(sod % 60);
+    out[10] = 'T';
+    out[11] = (char)('0' + h / 10);
+    out[12] = (char)('0' + h % 10);
+    out[13] = ':';
+    out[14] = (char)('0' + m / 10);
+    out[15] = (char)('0' + m % 10);
+    out[16] = ':';
+    out[17] = (char)('0' + s / 10);
+    out[18] = (char)('0' + s % 10);
+    out[19] = 'Z';
+    out[20] = '\0';
+}

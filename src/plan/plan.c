@@ -136,7 +136,7 @@ const struct mu_plan_unit *mu_plan_unit(const struct mu_plan *p, const char *id)
     return NULL;
 }
 
-void mu_plan_summarize(const struct mu_plan *p, struct mu_plan_summary *out)
+void mu_plan_summarize(const struct mu_plan *p, struct mu_plan_overview *out)
 {
     out->id = p->id;
     out->title = p->title;

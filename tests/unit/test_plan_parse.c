@@ -154,7 +154,7 @@ static void test_valid_model(void **state)
     assert_int_equal(p->body_line, 146);
     assert_true(strncmp(p->body, "# 一、总则\n", strlen("# 一、总则\n")) == 0);
 
-    struct mu_plan_summary s;
+    struct mu_plan_overview s;
     mu_plan_summarize(p, &s);
     assert_int_equal(s.teams, 2);
     assert_int_equal(s.people, 5);

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTTP layer's own types: one request, one response, the handler
+ * signature, the route flags a later auth layer checks, the limits, and the
+ * server-wide environment handlers receive as ctx. Only server.c knows the
+ * HTTP library underneath; everything declared here is independent of it.
+ */
+#ifndef MU_HTTP_HTTP_H
+#define MU_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <muster/err.h>
+#include <muster/query.h>
+#include <muster/route.h>
+
+/* ---- limits (documented in docs/internals/http.md) ---- */
+#define MU_HTTP_BODY_MAX (1024 * 1024)   /* request body bytes; over it: 413 */
+#define MU_HTTP_CONN_MEMORY (32 * 1024)  /* per connection: request line + headers must fit */
+#define MU_HTTP_TIMEOUT_S 30             /* idle connection timeout, seconds */
+#define MU_HTTP_CONN_LIMIT 1024          /* open connections at once */
+#define MU_HTTP_DRAIN_MS 10000           /* at shutdown, wait this long for in-flight requests */
+#define MU_HTTP_MAX_RESP_HEADERS 8       /* extra headers a handler may add */
+
+/** Flags of a route (enum mu_route_flags, in the `flags` field of the table). */
+enum mu_route_flags {
+    /* Served without a session or token. Routes without it are refused with
+     * 401 until an authentication layer is installed (fail closed). */
+    MU_ROUTE_PUBLIC = 1 << 0,
+    /* The route takes a JSON body: a body with another Content-Type is
+     * refused with 415 before it is read. */
+    MU_ROUTE_JSON_BODY = 1 << 1,
+    /* The route answers HTML for browsers (later): no JSON error bodies. */
+    MU_ROUTE_HTML = 1 << 2,
+};
+
+struct mu_store;
+struct mu_http_resp;
+
+/**
+ * What every handler receives as ctx: the server-wide state. The store is a
+ * single connection guarded by store_lock (see docs/internals/http.md);
+ * take it with mu_http_store_acquire() and give it back promptly.
+ */
+struct mu_http_env {
+    struct mu_store *store;    /* borrowed from the caller of the server; may be NULL */
+    pthread_mutex_t store_lock;
+    const char *db_engine;     /* "sqlite" | "postgres"; static */
+};
+
+/** Lock and return the store (NULL when there is none; still unlock). */
+struct mu_store *mu_http_store_acquire(struct mu_http_env *env);
+void mu_http_store_release(struct mu_http_env *env);
+
+/** One request as handlers see it. All pointers are borrowed for the call. */
+struct mu_http_req {
+    const char *method;      /* "GET", "POST", ...; HEAD is routed as GET */
+    const char *path;        /* the raw path as sent, without the query; NUL-terminated */
+    const char *rid;         /* request id: 16 lowercase hex characters */
+    struct mu_query query;   /* the parsed query string */
+    size_t nparams;          /* decoded {name} captures of the route pattern */
+    struct {
+        const char *name;    /* in the pattern; not NUL-terminated */
+        size_t name_len;
+        char *value;         /* decoded, NUL-terminated, valid UTF-8 */
+    } params[MU_ROUTE_MAX_PARAMS];
+    const char *body;        /* NULL when the request had none */
+    size_t body_len;
+    unsigned route_flags;    /* the matched route's flags */
+    void *conn;              /* the server's connection; for mu_http_req_header() */
+};
+
+/** The decoded value of route parameter @p name, or NULL; borrowed from @p req. */
+const char *mu_http_req_param(const struct mu_http_req *req, const char *name);
+
+/**
+ * The value of request header @p name (any letter case), or NULL; borrowed
+ * for the duration of the handler. Defined in server.c.
+ */
+const char *mu_http_req_header(const struct mu_http_req *req, const char *name);
+
+/**
+ * The request body as a JSON object, parsed and checked against the limits
+ * (json.c). On success *out is owned by the caller (json_decref) and 0 is
+ * returned; otherwise the error response is already set on @p resp and its
+ * status (400, 415) is returned: `if ((st = mu_http_req_json(...))) return st;`.
+ */
+int mu_http_req_json(struct mu_http_req *req, struct mu_http_resp *resp, json_t **out);
+
+/** A response, filled by the handler; the server sends it and frees it. */
+struct mu_http_resp {
+    int status;                /* set by the mu_http_resp_* helpers */
+    char *body;                /* owned (mu_free); NULL for no body */
+    size_t body_len;
+    const char *content_type;  /* static; NULL when there is no body */
+    const char *cache_control; /* static; NULL means "no-store" */
+    size_t nheaders;
+    struct {
+        const char *name;      /* static */
+        char *value;           /* owned (mu_free) */
+    } headers[MU_HTTP_MAX_RESP_HEADERS];
+};
+
+void mu_http_resp_init(struct mu_http_resp *resp);
+/** Free what @p resp owns; it is empty (status 0) afterwards. */
+void mu_http_resp_release(struct mu_http_resp *resp);
+
+/**
+ * Add header @p name (static string) with a copy of @p value. Replaces the
+ * body with a 500 error when out of room or memory; returns 0 or that 500.
+ */
+int mu_http_resp_header(struct mu_http_resp *resp, const char *name, const char *value);
+
+/**
+ * Set a JSON body: takes ownership of @p v (NULL, as from a failed
+ * json_pack(), gives a 500 error). Returns the status actually set.
+ */
+int mu_http_resp_json(struct mu_http_resp *resp, int status, json_t *v);
+
+/**
+ * Set an error body `{"error":{"code":...,"message":...,"field":...}}`.
+ * @p field may be NULL or "" (then there is no "field" member); the code is
+ * the one status.c gives @p status. Returns @p status.
+ */
+int mu_http_resp_error(struct mu_http_resp *resp, int status, const char *field,
+                       const char *fmt, ...) MU_PRINTF(4, 5);
+
+/**
+ * Set the error response for a library error @p rc with detail @p err (may
+ * be NULL): the status from status.c; for 5xx the message is generic and the
+ * detail goes to the log with @p rid. Returns the status.
+ */
+int mu_http_resp_from_err(struct mu_http_resp *resp, enum mu_err rc, const struct mu_error *err,
+                          const char *rid);
+
+/* ---- status.c: the one mu_err -> HTTP status table ---- */
+
+/** The HTTP status for @p rc (MU_OK gives 200). */
+int mu_http_status_for_err(enum mu_err rc);
+
+/** The error code string for an error @p status ("not_found", ...); "error" when unknown. */
+const char *mu_http_status_code(int status);
+
+/** The reason phrase of @p status ("Not Found"), for logs and docs. */
+const char *mu_http_status_reason(int status);
+
+/** The handler signature: fill @p resp, return the HTTP status. */
+typedef int mu_http_handler_fn(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+
+#endif

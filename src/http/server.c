@@ -1,0 +1,632 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The HTTP server on libmicrohttpd, and the only file that includes its
+ * header. It owns the request life cycle: a per-request state created when
+ * the request line arrives (request id, start time, raw URI), early refusals
+ * decided from the headers alone (413 by Content-Length, 404, 405, 415)
+ * before any body is read, the bounded body, dispatch through the route
+ * table, the headers every response carries, the access-log line when the
+ * request ends, and the graceful stop (quiesce, drain, stop).
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <muster/json_limits.h>
+#include <muster/log.h>
+#include <muster/mem.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "access_log.h"
+#include "router.h"
+
+#include "../util/banned.h"
+
+struct mu_http_server {
+    struct MHD_Daemon *daemon;
+    struct mu_http_env *env; /* borrowed */
+    atomic_int inflight;     /* requests between request line and completion */
+    atomic_int draining;     /* set at stop: responses say "Connection: close" */
+    char url[96];
+};
+
+/* One request, from its request line to its completion callback. */
+struct conn_req {
+    struct mu_http_server *srv;
+    struct timespec t0;          /* CLOCK_MONOTONIC at the request line */
+    char rid[17];                /* request id, hex */
+    char *uri;                   /* owned: the raw request target as sent */
+    size_t path_len;             /* bytes of uri before '?' */
+    char method[16];             /* for the access log; cut */
+    int started;                 /* the access handler has seen the headers */
+    int responded;               /* a response is queued */
+    int too_large;               /* body over MU_HTTP_BODY_MAX: discarded, answer 413 */
+    int status;                  /* status sent, for the access log; 0 when none */
+    long long body_announced;    /* Content-Length, capped; -1 none, -2 chunked */
+    const struct mu_http_route *route;
+    struct mu_route_params params; /* slices into uri */
+    char *body;                  /* owned; NULL when no body arrived */
+    size_t body_len, body_cap;
+};
+
+static const struct {
+    const char *name;
+    const char *value;
+} security_headers[] = {
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+    {"Content-Security-Policy",
+     "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
+};
+
+/* ---- listen address ---- */
+
+static enum mu_err parse_port(const char *s, const char *whole, unsigned *out,
+                              struct mu_error *err)
+{
+    size_t len = strlen(s);
+    unsigned long v = 0;
+    if (len == 0 || len > 5)
+        goto bad;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            goto bad;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v > 65535)
+        goto bad;
+    *out = (unsigned)v;
+    return MU_OK;
+bad:
+    return mu_error_field(err, MU_EINVAL, "listen",
+                          "invalid port in listen address '%s': expected 0 to 65535", whole);
+}
+
+enum mu_err mu_http_addr_parse(const char *s, struct mu_http_addr *out, struct mu_error *err)
+{
+    struct mu_http_addr a;
+    memset(&a, 0, sizeof(a));
+    char host[sizeof(a.host)];
+    const char *port;
+
+    if (!s || !*s)
+        return mu_error_field(err, MU_EINVAL, "listen", "empty listen address");
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':')
+            return mu_error_field(err, MU_EINVAL, "listen",
+                                  "invalid listen address '%s': expected [IPV6]:PORT", s);
+        size_t hl = (size_t)(close - s - 1);
+        if (hl == 0 || hl >= sizeof(host))
+            return mu_error_field(err, MU_EINVAL, "listen",
+                                  "invalid IPv6 address in listen address '%s'", s);
+        memcpy(host, s + 1, hl);
+        host[hl] = '\0';
+        if (inet_pton(AF_INET6, host, a.ip) != 1)
+            return mu_error_field(err, MU_EINVAL, "listen",
+                                  "invalid IPv6 address in listen address '%s'", s);
+        a.v6 = 1;
+        port = close + 2;
+    } else {
+        const char *colon = strchr(s, ':');
+        if (!colon || strchr(colon + 1, ':'))
+            return mu_error_field(err, MU_EINVAL, "listen",
+                                  "invalid listen address '%s': expected HOST:PORT, e.g. "
+                                  "127.0.0.1:8080 or [::1]:8080",
+                                  s);
+        size_t hl = (size_t)(colon - s);
+        if (hl == 0 || hl >= sizeof(host))
+            return mu_error_field(err, MU_EINVAL, "listen",
+                                  "invalid listen address '%s': missing host (use 0.0.0.0 "
+                                  "for every interface)",
+                                  s);
+        memcpy(host, s, hl);
+        host[hl] = '\0';
+        if (strcmp(host, "localhost") == 0)
+            snprintf(host, sizeof(host), "127.0.0.1");
+        if (inet_pton(AF_INET, host, a.ip) != 1)
+            return mu_error_field(err, MU_EINVAL, "listen",
+                                  "invalid IPv4 address in listen address '%s'", s);
+        port = colon + 1;
+    }
+    enum mu_err rc = parse_port(port, s, &a.port, err);
+    if (rc)
+        return rc;
+    snprintf(a.host, sizeof(a.host), "%s", host);
+    *out = a;
+    return MU_OK;
+}
+
+/* ---- per-request state ---- */
+
+static void make_rid(char out[17])
+{
+    unsigned char raw[8];
+    randombytes_buf(raw, sizeof(raw));
+    sodium_bin2hex(out, 17, raw, sizeof(raw));
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) * 1e3 + (double)(now.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Called with the raw request target before MHD decodes it: the request
+ * starts here. The return value becomes *con_cls. */
+static void *on_request_line(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    struct mu_http_server *srv = cls;
+    (void)c;
+    struct conn_req *r = mu_calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->uri = mu_strdup(uri ? uri : "");
+    if (!r->uri) {
+        mu_free(r);
+        return NULL;
+    }
+    r->srv = srv;
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    make_rid(r->rid);
+    const char *q = strchr(r->uri, '?');
+    r->path_len = q ? (size_t)(q - r->uri) : strlen(r->uri);
+    atomic_fetch_add(&srv->inflight, 1);
+    return r;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct mu_http_server *srv = cls;
+    struct conn_req *r = *con_cls;
+    (void)c;
+    (void)toe;
+    if (!r)
+        return;
+    mu_http_access_log(r->method[0] ? r->method : "-", r->uri, r->path_len, r->status,
+                       ms_since(&r->t0), r->rid);
+    mu_free(r->body);
+    mu_free(r->uri);
+    mu_free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->inflight, 1);
+}
+
+const char *mu_http_req_header(const struct mu_http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND,
+                                       name);
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_req *r,
+                                 struct mu_http_resp *resp, int status)
+{
+    struct MHD_Response *mr;
+    if (resp->body) {
+        mr = MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body,
+                                                                 mu_free);
+        if (mr)
+            resp->body = NULL; /* MHD frees it with mu_free */
+    } else {
+        mr = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    }
+    if (!mr) {
+        mu_http_resp_release(resp);
+        return MHD_NO; /* out of memory: MHD closes the connection */
+    }
+    int ok = 1;
+    if (resp->content_type)
+        ok &= MHD_add_response_header(mr, "Content-Type", resp->content_type) == MHD_YES;
+    for (size_t i = 0; i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+        ok &= MHD_add_response_header(mr, security_headers[i].name, security_headers[i].value) ==
+              MHD_YES;
+    ok &= MHD_add_response_header(mr, "Cache-Control",
+                                  resp->cache_control ? resp->cache_control : "no-store") ==
+          MHD_YES;
+    ok &= MHD_add_response_header(mr, "X-Request-Id", r->rid) == MHD_YES;
+    for (size_t i = 0; i < resp->nheaders; i++)
+        ok &= MHD_add_response_header(mr, resp->headers[i].name, resp->headers[i].value) ==
+              MHD_YES;
+    if (atomic_load(&r->srv->draining))
+        ok &= MHD_add_response_header(mr, "Connection", "close") == MHD_YES;
+    enum MHD_Result res = MHD_NO;
+    if (ok)
+        res = MHD_queue_response(c, (unsigned)status, mr);
+    MHD_destroy_response(mr);
+    mu_http_resp_release(resp);
+    if (res == MHD_YES) {
+        r->status = status;
+        r->responded = 1;
+    }
+    return res;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, struct conn_req *r, int status,
+                                  const char *field, const char *msg)
+{
+    struct mu_http_resp resp;
+    mu_http_resp_init(&resp);
+    status = mu_http_resp_error(&resp, status, field, "%s", msg);
+    return send_resp(c, r, &resp, status);
+}
+
+/* ---- the request life cycle ---- */
+
+/* Length of the body announced by the client: -1 none, -2 unknown (chunked). */
+static long long announced_length(struct MHD_Connection *c)
+{
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    if (cl) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long v = strtoull(cl, &end, 10);
+        if (errno || end == cl || *end)
+            return (long long)MU_HTTP_BODY_MAX + 1; /* MHD refuses it first in practice */
+        return v > (unsigned long long)MU_HTTP_BODY_MAX ? (long long)MU_HTTP_BODY_MAX + 1
+                                                          : (long long)v;
+    }
+    if (MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Transfer-Encoding"))
+        return -2;
+    return -1;
+}
+
+/*
+ * Refuse what can be refused from the headers alone: too large (413), no
+ * such path (404), wrong method (405), a body that is not JSON for a JSON
+ * route (415). Returns 1 with a response queued in *res, or 0 to go on.
+ * With a body announced this runs before the body is read, so a refused
+ * body is never read; without one it runs at the end, keeping the
+ * connection reusable.
+ */
+static int refuse(struct MHD_Connection *c, struct conn_req *r, const char *method,
+                  long long len, enum MHD_Result *res)
+{
+    char msg[MU_HTTP_LOG_PATH_MAX + 128];
+    char path[MU_HTTP_LOG_PATH_MAX + 4];
+    char allow[128];
+
+    *res = MHD_YES;
+    if (len > (long long)MU_HTTP_BODY_MAX) {
+        snprintf(msg, sizeof(msg), "request body larger than %d bytes", MU_HTTP_BODY_MAX);
+        *res = send_error(c, r, 413, NULL, msg);
+        return 1;
+    }
+    enum mu_http_lookup lk = mu_http_route_find(method, r->uri, r->path_len, &r->route,
+                                                &r->params, allow, sizeof(allow));
+    if (lk != MU_HTTP_FOUND) {
+        mu_http_sanitize(r->uri, r->path_len, path, sizeof(path));
+        if (lk == MU_HTTP_NO_PATH) {
+            snprintf(msg, sizeof(msg), "no such resource '%s'", path);
+            *res = send_error(c, r, 404, NULL, msg);
+            return 1;
+        }
+        struct mu_http_resp resp;
+        mu_http_resp_init(&resp);
+        char m[32];
+        mu_http_sanitize(method, strlen(method), m, sizeof(m));
+        int st = mu_http_resp_error(&resp, 405, NULL,
+                                    "method %s is not allowed on '%s' (allowed: %s)", m, path,
+                                    allow);
+        if (st == 405)
+            st = mu_http_resp_header(&resp, "Allow", allow) ? 500 : 405;
+        *res = send_resp(c, r, &resp, st);
+        return 1;
+    }
+    if ((r->route->flags & MU_ROUTE_JSON_BODY) && len != -1 && len != 0 &&
+        !mu_json_media_type_ok(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type"))) {
+        *res = send_error(c, r, 415, "Content-Type",
+                          "request body must be sent as application/json");
+        return 1;
+    }
+    return 0;
+}
+
+static void body_append(struct conn_req *r, const char *data, size_t n)
+{
+    if (r->too_large)
+        return;
+    if (n > (size_t)MU_HTTP_BODY_MAX - r->body_len) {
+        r->too_large = 1; /* keep reading and dropping; answer 413 at the end */
+        mu_free(r->body);
+        r->body = NULL;
+        r->body_len = r->body_cap = 0;
+        return;
+    }
+    if (r->body_len + n > r->body_cap) {
+        size_t cap = r->body_cap ? r->body_cap : 4096;
+        while (cap < r->body_len + n)
+            cap *= 2;
+        if (cap > (size_t)MU_HTTP_BODY_MAX)
+            cap = MU_HTTP_BODY_MAX;
+        char *p = mu_realloc(r->body, cap);
+        if (!p) {
+            r->too_large = 1; /* treated like an oversized body; logged below */
+            mu_log(MU_LOG_WARN, "http", "rid=%s out of memory reading the request body", r->rid);
+            return;
+        }
+        r->body = p;
+        r->body_cap = cap;
+    }
+    memcpy(r->body + r->body_len, data, n);
+    r->body_len += n;
+}
+
+/* Decode the {name} captures into one allocation owned by the caller;
+ * *bad is the index of a capture that does not decode, or -1. */
+static char *decode_params(const struct conn_req *r, struct mu_http_req *req, int *bad)
+{
+    size_t total = 0;
+    *bad = -1;
+    for (size_t i = 0; i < r->params.n; i++)
+        total += r->params.v[i].value_len + 1;
+    char *store = mu_malloc(total ? total : 1);
+    if (!store)
+        return NULL;
+    char *p = store;
+    for (size_t i = 0; i < r->params.n; i++) {
+        size_t n = 0;
+        if (mu_pct_decode(r->params.v[i].value, r->params.v[i].value_len, 0, p, &n) != MU_OK) {
+            *bad = (int)i;
+            return store;
+        }
+        req->params[i].name = r->params.v[i].name;
+        req->params[i].name_len = r->params.v[i].name_len;
+        req->params[i].value = p;
+        req->nparams = i + 1;
+        p += n + 1;
+    }
+    return store;
+}
+
+static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connection *c,
+                                struct conn_req *r, const char *method)
+{
+    struct mu_http_req req;
+    struct mu_http_resp resp;
+    struct mu_error err = {0};
+    char *pstore = NULL;
+    int bad = -1;
+    int status;
+
+    memset(&req, 0, sizeof(req));
+    mu_query_init(&req.query);
+    mu_http_resp_init(&resp);
+    req.method = method;
+    req.rid = r->rid;
+    req.conn = c;
+    req.route_flags = r->route->flags;
+    req.body = r->body;
+    req.body_len = r->body_len;
+
+    int has_query = r->uri[r->path_len] == '?';
+    const char *query = has_query ? r->uri + r->path_len + 1 : "";
+    enum mu_err rc = mu_query_parse(&req.query, query, strlen(query), &err);
+    r->uri[r->path_len] = '\0'; /* the path alone from here on */
+    req.path = r->uri;
+    if (rc) {
+        status = mu_http_resp_from_err(&resp, rc, &err, r->rid);
+        goto send;
+    }
+    pstore = decode_params(r, &req, &bad);
+    if (!pstore) {
+        status = mu_http_resp_from_err(&resp, MU_ENOMEM, NULL, r->rid);
+        goto send;
+    }
+    if (bad >= 0) {
+        char name[64];
+        snprintf(name, sizeof(name), "%.*s", (int)r->params.v[bad].name_len,
+                 r->params.v[bad].name);
+        status = mu_http_resp_error(&resp, 400, name,
+                                    "path parameter '%s' is not valid percent-encoded UTF-8",
+                                    name);
+        goto send;
+    }
+    if (!(r->route->flags & MU_ROUTE_PUBLIC)) {
+        /* No authentication layer yet: fail closed. */
+        status = mu_http_resp_error(&resp, 401, NULL, "authentication required");
+        goto send;
+    }
+    status = r->route->handler(&req, &resp, srv->env);
+    if (status < 100 || status > 599) {
+        mu_log(MU_LOG_ERROR, "http", "rid=%s handler for '%s %s' returned status %d", r->rid,
+               r->route->method, r->route->pattern, status);
+        mu_http_resp_release(&resp);
+        status = mu_http_resp_error(&resp, 500, NULL, "internal error (request id %s)", r->rid);
+    } else if (status >= 400 && !resp.body) {
+        status = mu_http_resp_error(&resp, status, NULL, "%s", mu_http_status_reason(status));
+    }
+send:
+    r->uri[r->path_len] = has_query ? '?' : '\0';
+    mu_query_release(&req.query);
+    mu_free(pstore);
+    return send_resp(c, r, &resp, status);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls)
+{
+    struct mu_http_server *srv = cls;
+    struct conn_req *r = *con_cls;
+    (void)url; /* decoded by MHD; we route on the raw r->uri */
+    (void)version;
+    if (!r)
+        return MHD_NO; /* out of memory at the request line: drop the connection */
+    enum MHD_Result res;
+    if (!r->started) {
+        r->started = 1;
+        snprintf(r->method, sizeof(r->method), "%s", method);
+        r->body_announced = announced_length(c);
+        if (r->body_announced != -1 && refuse(c, r, method, r->body_announced, &res))
+            return res;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->responded)
+            body_append(r, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->responded)
+        return MHD_YES;
+    if (r->too_large) {
+        char msg[64];
+        snprintf(msg, sizeof(msg), "request body larger than %d bytes", MU_HTTP_BODY_MAX);
+        return send_error(c, r, 413, NULL, msg);
+    }
+    if (r->body_announced == -1 && refuse(c, r, method, -1, &res))
+        return res;
+    return dispatch(srv, c, r, method);
+}
+
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt,
+                                                             va_list ap)
+{
+    char msg[512];
+    (void)cls;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+        msg[--n] = '\0';
+    mu_log(MU_LOG_WARN, "http", "libmicrohttpd: %s", msg);
+}
+
+/* ---- start and stop ---- */
+
+static unsigned default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        return 1;
+    return n > 64 ? 64 : (unsigned)n;
+}
+
+enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_http_server **out,
+                                 struct mu_error *err)
+{
+    enum mu_err rc = mu_http_routes_check(err);
+    if (rc)
+        return rc;
+    if (sodium_init() < 0)
+        return mu_error_set(err, MU_EINTERNAL, "cannot initialise libsodium");
+
+    struct mu_http_server *srv = mu_calloc(1, sizeof(*srv));
+    if (!srv)
+        return mu_error_set(err, MU_ENOMEM, "out of memory starting the server");
+    srv->env = cfg->env;
+    atomic_init(&srv->inflight, 0);
+    atomic_init(&srv->draining, 0);
+
+    struct sockaddr_in sin;
+    struct sockaddr_in6 sin6;
+    const struct sockaddr *sa;
+    memset(&sin, 0, sizeof(sin));
+    memset(&sin6, 0, sizeof(sin6));
+    if (cfg->addr.v6) {
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = htons((uint16_t)cfg->addr.port);
+        memcpy(&sin6.sin6_addr, cfg->addr.ip, 16);
+        sa = (const struct sockaddr *)&sin6;
+    } else {
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons((uint16_t)cfg->addr.port);
+        memcpy(&sin.sin_addr, cfg->addr.ip, 4);
+        sa = (const struct sockaddr *)&sin;
+    }
+    unsigned threads = cfg->threads ? cfg->threads : default_threads();
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (cfg->addr.v6 ? MHD_USE_IPv6 : 0);
+    srv->daemon = MHD_start_daemon(
+        flags, (uint16_t)cfg->addr.port, NULL, NULL, on_request, srv,
+        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, /* first, so it sees every message */
+        MHD_OPTION_SOCK_ADDR, sa,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads > 1 ? threads : 0),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MU_HTTP_CONN_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)MU_HTTP_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MU_HTTP_CONN_LIMIT,
+        MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_END);
+    if (!srv->daemon) {
+        int e = errno;
+        mu_free(srv);
+        return mu_error_set(err, MU_EIO, "cannot listen on '%s%s%s:%u': %s",
+                            cfg->addr.v6 ? "[" : "", cfg->addr.host, cfg->addr.v6 ? "]" : "",
+                            cfg->addr.port, e ? strerror(e) : "libmicrohttpd refused to start");
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    unsigned port = info ? info->port : cfg->addr.port;
+    snprintf(srv->url, sizeof(srv->url), "http://%s%s%s:%u/", cfg->addr.v6 ? "[" : "",
+             cfg->addr.host, cfg->addr.v6 ? "]" : "", port);
+    *out = srv;
+    return MU_OK;
+}
+
+const char *mu_http_server_url(const struct mu_http_server *s)
+{
+    return s->url;
+}
+
+void mu_http_server_stop(struct mu_http_server *s, int drain_ms)
+{
+    if (!s)
+        return;
+    atomic_store(&s->draining, 1);
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    /* No thread polls the socket any more, but MHD wants it open until it
+     * stops; shutting it down makes new connections fail at once instead of
+     * waiting in the backlog for the whole drain. */
+    if (fd != MHD_INVALID_SOCKET)
+        shutdown(fd, SHUT_RDWR);
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (atomic_load(&s->inflight) > 0 && ms_since(&t0) < drain_ms) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    int left = atomic_load(&s->inflight);
+    if (left > 0)
+        mu_log(MU_LOG_WARN, "http", "closing %d request(s) still in flight after %d ms", left,
+               drain_ms);
+    MHD_stop_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    mu_free(s);
+}
+
+/* ---- the environment handlers get ---- */
+
+struct mu_store *mu_http_store_acquire(struct mu_http_env *env)
+{
+    pthread_mutex_lock(&env->store_lock);
+    return env->store;
+}
+
+void mu_http_store_release(struct mu_http_env *env)
+{
+    pthread_mutex_unlock(&env->store_lock);
+}
+
+const char *mu_http_req_param(const struct mu_http_req *req, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < req->nparams; i++)
+        if (req->params[i].name_len == len && memcmp(req->params[i].name, name, len) == 0)
+            return req->params[i].value;
+    return NULL;
+}
