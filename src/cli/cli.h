@@ -29,6 +29,8 @@ cmd_fn cmd_calendar;
 cmd_fn cmd_audit;
 cmd_fn cmd_migrate;
 cmd_fn cmd_serve;
+cmd_fn cmd_user;
+cmd_fn cmd_token;
 
 /** Milliseconds since the Unix epoch: the one clock of the CLI. */
 int64_t cli_now_ms(void);

@@ -23,6 +23,8 @@ static const struct {
     {"audit", cmd_audit, "verify and tail the hash-chained audit log"},
     {"migrate", cmd_migrate, "create or upgrade the database schema"},
     {"serve", cmd_serve, "serve the web UI and JSON API"},
+    {"user", cmd_user, "add, change, disable and list user accounts"},
+    {"token", cmd_token, "create, list and revoke API tokens"},
 };
 
 int64_t cli_now_ms(void)

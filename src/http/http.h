@@ -39,6 +39,7 @@ enum mu_route_flags {
 
 struct mu_store;
 struct mu_http_resp;
+struct mu_principal;
 
 /**
  * What every handler receives as ctx: the server-wide state. The store is a
@@ -70,6 +71,9 @@ struct mu_http_req {
     const char *body;        /* NULL when the request had none */
     size_t body_len;
     unsigned route_flags;    /* the matched route's flags */
+    /* The authenticated caller, set by the auth layer before the handler
+     * runs; NULL on public routes when nobody is logged in. Borrowed. */
+    const struct mu_principal *principal;
     void *conn;              /* the server's connection; for mu_http_req_header() */
 };
 

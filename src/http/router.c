@@ -12,7 +12,7 @@
 #include "../util/banned.h"
 
 static const struct mu_http_route routes[] = {
-    {"GET", "/api/v1/health", h_health_get, MU_ROUTE_PUBLIC},
+    {"GET", "/api/v1/health", h_health_get, MU_ROUTE_PUBLIC, MU_ACTION_READ},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -9,6 +9,8 @@
 
 #include <stdio.h>
 
+#include <muster/account.h>
+
 #include "http.h"
 
 struct mu_http_route {
@@ -16,6 +18,8 @@ struct mu_http_route {
     const char *pattern;         /* "/api/v1/plans/{id}"; see <muster/route.h> */
     mu_http_handler_fn *handler;
     unsigned flags;              /* enum mu_route_flags */
+    enum mu_action action;       /* the class of the route for access control (account.h);
+                                    ignored for MU_ROUTE_PUBLIC routes */
 };
 
 enum mu_http_lookup {

@@ -25,6 +25,7 @@
 #include <muster/mem.h>
 #include <muster/store.h>
 
+#include "core/account.h"
 #include "core/audit.h"
 #include "store/migrate.h"
 #include "store/store_int.h"
@@ -932,6 +933,480 @@ static void test_audit_concurrent_appenders(void **state)
     assert_int_equal(v.entries, WRITERS * EACH);
 }
 
+/* ------------------------------------------------------------ accounts */
+
+#define T0 1700000000000LL /* the clock of the account tests */
+#define MINUTE (60 * 1000LL)
+#define HOUR (60 * MINUTE)
+#define PW "correct horse battery"
+#define PW2 "another long passphrase"
+
+/* A user with a made-up hash: fast, for tests that never log in. */
+static void add_user_fast(struct mu_store *s, const char *name, enum mu_role role,
+                          const char *const *units, size_t n)
+{
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("admin", T0);
+    must(mu_store_user_add_hashed(s, &a, name, role, units, n, "$argon2id$not-a-real-hash", &err),
+         &err);
+}
+
+/* The audit actions, oldest first, joined with ' '; owned (mu_free). */
+static char *audit_actions(struct mu_store *s)
+{
+    struct mu_error err = {0};
+    struct mu_audit_entry *e = NULL;
+    size_t n = 0;
+    struct mu_buf b;
+    mu_buf_init(&b, 1 << 20);
+    must(mu_store_audit_tail(s, 100000, &e, &n, &err), &err);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(mu_buf_printf(&b, "%s%s", i ? " " : "", e[i].action), MU_OK);
+    mu_audit_entries_free(e, n);
+    return mu_buf_detach(&b);
+}
+
+/* Fail when @p needle occurs in any text of any audit entry. */
+static void audit_lacks(struct mu_store *s, const char *needle)
+{
+    struct mu_error err = {0};
+    struct mu_audit_entry *e = NULL;
+    size_t n = 0;
+    must(mu_store_audit_tail(s, 100000, &e, &n, &err), &err);
+    for (size_t i = 0; i < n; i++)
+        if (strstr(e[i].actor, needle) || strstr(e[i].action, needle) ||
+            strstr(e[i].object, needle) || strstr(e[i].summary, needle))
+            fail_msg("audit entry %" PRId64 " contains '%s'", e[i].seq, needle);
+    mu_audit_entries_free(e, n);
+}
+
+/* The summary of the last audit entry, in @p out. */
+static void last_summary(struct mu_store *s, char *out, size_t len)
+{
+    struct mu_error err = {0};
+    struct mu_audit_entry *e = NULL;
+    size_t n = 0;
+    must(mu_store_audit_tail(s, 1, &e, &n, &err), &err);
+    assert_int_equal(n, 1);
+    snprintf(out, len, "%s %s %s %s", e[0].actor, e[0].action, e[0].object, e[0].summary);
+    mu_audit_entries_free(e, n);
+}
+
+static void test_account_users(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("admin", T0);
+    const char *units[] = {"town", "school-1"};
+    struct mu_user u = {0};
+    char last[512];
+
+    /* One real Argon2id hash; the rest use the fast path. */
+    must(mu_account_user_add(f->s, &a, "Li.Wei", MU_ROLE_REPORTER, units, 2, PW, &err), &err);
+    add_user_fast(f->s, "zhao", MU_ROLE_OFFICER, NULL, 0);
+    add_user_fast(f->s, "an_na", MU_ROLE_VIEWER, NULL, 0);
+
+    assert_int_equal(mu_account_user_add(f->s, &a, "LI.WEI", MU_ROLE_ADMIN, NULL, 0, PW, &err),
+                     MU_ECONFLICT);
+    assert_string_equal(err.msg, "user 'LI.WEI' already exists");
+    assert_int_equal(mu_account_user_add(f->s, &a, "li wei", MU_ROLE_ADMIN, NULL, 0, PW, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_account_user_add(f->s, &a, "bo", MU_ROLE_ADMIN, NULL, 0, "short", &err),
+                     MU_EINVAL);
+    assert_string_equal(err.msg, "password is too short: use at least 10 characters");
+    assert_int_equal(mu_account_user_add(f->s, &a, "bo", MU_ROLE_REPORTER, NULL, 0, PW, &err),
+                     MU_EINVAL);
+    assert_string_equal(err.msg, "role 'reporter' needs at least one unit (--unit)");
+    const char *bad_units[] = {"town", "Town"};
+    assert_int_equal(
+        mu_store_user_add_hashed(f->s, &a, "bo", MU_ROLE_LEADER, bad_units, 2, "h", &err),
+        MU_EINVAL);
+    const char *twice[] = {"town", "town"};
+    assert_int_equal(mu_store_user_add_hashed(f->s, &a, "bo", MU_ROLE_LEADER, twice, 2, "h", &err),
+                     MU_EINVAL);
+    assert_string_equal(err.msg, "unit 'town' is given twice");
+    assert_int_equal(mu_store_user_add_hashed(f->s, &a, "bo", MU_ROLE_NONE, NULL, 0, "h", &err),
+                     MU_EINVAL);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM users"), 3);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM user_units"), 2);
+
+    /* The password is stored only as an Argon2id hash. */
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM users WHERE name = 'Li.Wei' AND "
+                                   "password_hash LIKE '$argon2id$v=19$m=65536,t=2,p=1$%'"),
+                     1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM users WHERE password_hash LIKE "
+                                   "'%correct horse%'"),
+                     0);
+
+    must(mu_store_user_get(f->s, "li.WEI", &u, &err), &err);
+    assert_string_equal(u.name, "Li.Wei");
+    assert_int_equal(u.role, MU_ROLE_REPORTER);
+    assert_int_equal(u.nunits, 2);
+    assert_string_equal(u.units[0], "school-1"); /* sorted */
+    assert_string_equal(u.units[1], "town");
+    assert_string_equal(u.lang, "zh");
+    assert_false(u.disabled);
+    assert_true(u.created_at == T0);
+    assert_string_equal(u.created_by, "admin");
+    mu_user_release(&u);
+    assert_int_equal(mu_store_user_get(f->s, "nobody", &u, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "no user 'nobody'");
+
+    struct mu_user *list = NULL;
+    size_t n = 0;
+    must(mu_store_user_list(f->s, &list, &n, &err), &err);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[0].name, "an_na"); /* by name, regardless of case */
+    assert_string_equal(list[1].name, "Li.Wei");
+    assert_string_equal(list[2].name, "zhao");
+    assert_int_equal(list[1].nunits, 2);
+    assert_int_equal(list[2].nunits, 0);
+    mu_users_free(list, n);
+
+    /* Disable and enable: a repeat changes nothing and appends nothing. */
+    int changed = -1;
+    struct mu_actor b = actor_at("admin", T0 + 1000);
+    must(mu_store_user_set_disabled(f->s, &b, "zhao", 1, &changed, &err), &err);
+    assert_int_equal(changed, 1);
+    must(mu_store_user_set_disabled(f->s, &b, "zhao", 1, &changed, &err), &err);
+    assert_int_equal(changed, 0);
+    must(mu_store_user_get(f->s, "zhao", &u, &err), &err);
+    assert_true(u.disabled);
+    assert_true(u.disabled_at == T0 + 1000);
+    mu_user_release(&u);
+    must(mu_store_user_set_disabled(f->s, &b, "zhao", 0, &changed, &err), &err);
+    assert_int_equal(changed, 1);
+    assert_int_equal(mu_store_user_set_disabled(f->s, &b, "ghost", 1, NULL, &err), MU_ENOTFOUND);
+
+    /* Language preference. */
+    must(mu_store_user_set_lang(f->s, &b, "Li.Wei", "en", &err), &err);
+    must(mu_store_user_set_lang(f->s, &b, "li.wei", "en", &err), &err); /* no change */
+    assert_int_equal(mu_store_user_set_lang(f->s, &b, "li.wei", "fr", &err), MU_EINVAL);
+    assert_string_equal(err.msg, "unknown language 'fr' (expected zh or en)");
+    assert_int_equal(mu_store_user_set_lang(f->s, &b, "ghost", "en", &err), MU_ENOTFOUND);
+    must(mu_store_user_get(f->s, "li.wei", &u, &err), &err);
+    assert_string_equal(u.lang, "en");
+    mu_user_release(&u);
+
+    char *acts = audit_actions(f->s);
+    assert_string_equal(acts, "user.add user.add user.add user.disable user.enable user.lang");
+    mu_free(acts);
+    last_summary(f->s, last, sizeof(last));
+    assert_string_equal(last, "admin user.lang user:Li.Wei language en");
+    audit_lacks(f->s, "correct horse");
+    audit_lacks(f->s, "$argon2");
+    struct mu_audit_entry *e = NULL;
+    must(mu_store_audit_tail(f->s, 100, &e, &n, &err), &err);
+    assert_string_equal(e[0].object, "user:Li.Wei");
+    assert_string_equal(e[0].summary, "role reporter, units town, school-1");
+    assert_string_equal(e[1].summary, "role officer");
+    assert_string_equal(e[3].summary, "disabled; 0 sessions ended");
+    mu_audit_entries_free(e, n);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_account_sessions(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("admin", T0);
+    const char *units[] = {"school-1"};
+    struct mu_session_new s1, s2;
+    struct mu_principal p = {0};
+    char hash[MU_AUTH_HASH_HEX + 1], sql[256], last[512];
+
+    must(mu_account_user_add(f->s, &a, "li.wei", MU_ROLE_REPORTER, units, 1, PW, &err), &err);
+    must(mu_auth_login(f->s, "Li.Wei", PW, "10.0.0.1", T0, &s1, &err), &err);
+    assert_true(mu_auth_secret_valid(s1.id));
+    assert_true(mu_auth_secret_valid(s1.csrf));
+    assert_string_not_equal(s1.id, s1.csrf);
+    assert_true(s1.expires_at == T0 + MU_SESSION_ABSOLUTE_MS);
+
+    /* Only the hash of the id is stored. */
+    mu_secret_hash(MU_SECRET_SESSION, s1.id, strlen(s1.id), hash);
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM sessions WHERE id_hash = '%s'", hash);
+    assert_int_equal(raw_int(f->s, sql), 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM sessions"), 1);
+    audit_lacks(f->s, s1.id);
+    audit_lacks(f->s, hash);
+
+    must(mu_auth_session_lookup(f->s, s1.id, T0 + MINUTE, &p, &err), &err);
+    assert_string_equal(p.name, "li.wei");
+    assert_int_equal(p.role, MU_ROLE_REPORTER);
+    assert_int_equal(p.nunits, 1);
+    assert_string_equal(p.units[0], "school-1");
+    assert_string_equal(p.lang, "zh");
+    assert_int_equal(p.via, MU_AUTH_SESSION);
+    assert_string_equal(p.csrf, s1.csrf);
+    assert_true(mu_auth_csrf_check(&p, s1.csrf));
+    assert_false(mu_auth_csrf_check(&p, s1.id));
+    assert_true(mu_principal_can(&p, MU_ACTION_UNIT_WRITE, "school-1"));
+    assert_false(mu_principal_can(&p, MU_ACTION_UNIT_WRITE, "school-2"));
+    assert_true(p.expires_at == T0 + MINUTE + MU_SESSION_IDLE_MS); /* activity recorded */
+    mu_principal_release(&p);
+
+    /* A malformed or unknown id finds nothing. */
+    assert_int_equal(mu_auth_session_lookup(f->s, "nope", T0, &p, &err), MU_ENOTFOUND);
+    assert_int_equal(mu_auth_session_lookup(f->s, s1.csrf, T0, &p, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "no such session");
+
+    /* Every login gets a fresh id. */
+    must(mu_auth_login(f->s, "li.wei", PW, "10.0.0.1", T0 + 2 * MINUTE, &s2, &err), &err);
+    assert_string_not_equal(s1.id, s2.id);
+    assert_string_not_equal(s1.csrf, s2.csrf);
+
+    /* Kept alive by activity every 11 hours until the absolute end after 7 days. */
+    int64_t t = T0 + MINUTE;
+    for (; t + 11 * HOUR < T0 + MU_SESSION_ABSOLUTE_MS; t += 11 * HOUR) {
+        must(mu_auth_session_lookup(f->s, s1.id, t + 11 * HOUR, &p, &err), &err);
+        mu_principal_release(&p);
+    }
+    assert_int_equal(mu_auth_session_lookup(f->s, s1.id, T0 + MU_SESSION_ABSOLUTE_MS, &p, &err),
+                     MU_ENOTFOUND);
+    assert_string_equal(err.msg, "session expired; log in again");
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM sessions WHERE id_hash = '%s'", hash);
+    assert_int_equal(raw_int(f->s, sql), 0); /* deleted */
+    assert_int_equal(mu_auth_session_lookup(f->s, s1.id, T0 + 2 * MINUTE, &p, &err), MU_ENOTFOUND);
+
+    /* Idle: 12 hours without a request end session 2. */
+    must(mu_auth_session_lookup(f->s, s2.id, T0 + 2 * MINUTE + 12 * HOUR - 1, &p, &err), &err);
+    mu_principal_release(&p);
+    assert_int_equal(mu_auth_session_lookup(f->s, s2.id, T0 + 2 * MINUTE + 24 * HOUR, &p, &err),
+                     MU_ENOTFOUND);
+    assert_string_equal(err.msg, "session expired; log in again");
+
+    /* Logout ends the session; logging out twice is fine. */
+    struct mu_session_new s3;
+    must(mu_auth_login(f->s, "li.wei", PW, NULL, T0 + 3 * HOUR, &s3, &err), &err);
+    must(mu_auth_logout(f->s, s3.id, T0 + 4 * HOUR, &err), &err);
+    last_summary(f->s, last, sizeof(last));
+    assert_string_equal(last, "li.wei auth.logout user:li.wei session ended");
+    must(mu_auth_logout(f->s, s3.id, T0 + 4 * HOUR, &err), &err);
+    must(mu_auth_logout(f->s, "garbage", T0 + 4 * HOUR, &err), &err);
+    assert_int_equal(mu_auth_session_lookup(f->s, s3.id, T0 + 4 * HOUR, &p, &err), MU_ENOTFOUND);
+
+    /* A new password ends every session; the old one stops working. */
+    struct mu_session_new s4;
+    must(mu_auth_login(f->s, "li.wei", PW, NULL, T0 + 5 * HOUR, &s4, &err), &err);
+    must(mu_account_user_passwd(f->s, &a, "li.wei", PW2, &err), &err);
+    last_summary(f->s, last, sizeof(last));
+    assert_string_equal(last, "admin user.passwd user:li.wei password changed; 1 session ended");
+    assert_int_equal(mu_auth_session_lookup(f->s, s4.id, T0 + 5 * HOUR, &p, &err), MU_ENOTFOUND);
+    assert_int_equal(mu_auth_login(f->s, "li.wei", PW, NULL, T0 + 5 * HOUR, &s4, &err), MU_EINVAL);
+    assert_string_equal(err.msg, "wrong user name or password");
+    assert_string_equal(s4.id, ""); /* nothing handed out on failure */
+    must(mu_auth_login(f->s, "li.wei", PW2, NULL, T0 + 5 * HOUR, &s4, &err), &err);
+    assert_int_equal(mu_account_user_passwd(f->s, &a, "li.wei", "short", &err), MU_EINVAL);
+    assert_int_equal(mu_account_user_passwd(f->s, &a, "ghost", PW2, &err), MU_ENOTFOUND);
+
+    /* A disabled user: sessions end, and even the right password does not log in. */
+    must(mu_store_user_set_disabled(f->s, &a, "li.wei", 1, NULL, &err), &err);
+    assert_int_equal(mu_auth_session_lookup(f->s, s4.id, T0 + 5 * HOUR, &p, &err), MU_ENOTFOUND);
+    assert_int_equal(mu_auth_login(f->s, "li.wei", PW2, NULL, T0 + 6 * HOUR, &s4, &err), MU_EINVAL);
+    assert_string_equal(err.msg, "user 'li.wei' is disabled");
+    assert_null(p.units); /* nothing left behind in a refused principal */
+
+    char *acts = audit_actions(f->s);
+    assert_string_equal(acts, "user.add auth.login auth.login auth.login auth.logout auth.login "
+                              "user.passwd auth.login_failed auth.login user.disable "
+                              "auth.login_failed");
+    mu_free(acts);
+    audit_lacks(f->s, PW);
+    audit_lacks(f->s, PW2);
+    audit_lacks(f->s, "10.0.0.1");
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_account_throttle(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("admin", T0);
+    struct mu_session_new sn;
+    struct mu_store *other = NULL;
+
+    must(mu_account_user_add(f->s, &a, "li.wei", MU_ROLE_OFFICER, NULL, 0, PW, &err), &err);
+    /* Five failures from one address within the window. */
+    for (int i = 0; i < MU_LOGIN_MAX_FAILURES; i++)
+        assert_int_equal(mu_auth_login(f->s, "li.wei", "not-the-password-42", "10.0.0.1",
+                                       T0 + i * MINUTE, &sn, &err),
+                         MU_EINVAL);
+    /* Now even the right password is refused, for the account (from anywhere)... */
+    assert_int_equal(mu_auth_login(f->s, "LI.WEI", PW, "10.9.9.9", T0 + 5 * MINUTE, &sn, &err),
+                     MU_ELIMIT);
+    assert_string_equal(err.msg, "too many failed logins; try again in 10 minutes");
+    assert_string_equal(sn.id, "");
+    /* ...and for the address (whatever the account). */
+    assert_int_equal(mu_auth_login(f->s, "someone", "x", "10.0.0.1", T0 + 14 * MINUTE, &sn, &err),
+                     MU_ELIMIT);
+    assert_string_equal(err.msg, "too many failed logins; try again in 1 minute");
+    /* The state is in the database: another connection (node) sees it. */
+    must(mu_store_open(f->db.dsn, &other, &err), &err);
+    assert_int_equal(mu_auth_login(other, "li.wei", PW, "10.9.9.9", T0 + 6 * MINUTE, &sn, &err),
+                     MU_ELIMIT);
+    mu_store_close(other);
+    /* Neither names nor addresses are stored in clear. */
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM login_throttle"), 2);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM login_throttle WHERE key LIKE '%li%' "
+                                   "OR key LIKE '%10.0%'"),
+                     0);
+
+    /* When the window has passed the right password works and clears the account... */
+    must(mu_auth_login(f->s, "li.wei", PW, "10.0.0.2", T0 + 15 * MINUTE, &sn, &err), &err);
+    assert_true(mu_auth_secret_valid(sn.id));
+    /* ...and a failure after the window starts a new one (1 of 5). */
+    assert_int_equal(mu_auth_login(f->s, "li.wei", "not-the-password-42", "10.0.0.1",
+                                   T0 + 16 * MINUTE, &sn, &err),
+                     MU_EINVAL);
+    must(mu_auth_login(f->s, "li.wei", PW, "10.0.0.1", T0 + 16 * MINUTE, &sn, &err), &err);
+
+    /* An unknown user is throttled the same way (and takes a hash verification). */
+    for (int i = 0; i < MU_LOGIN_MAX_FAILURES; i++)
+        assert_int_equal(mu_auth_login(f->s, "ghost", PW, NULL, T0 + 20 * MINUTE, &sn, &err),
+                         MU_EINVAL);
+    assert_string_equal(err.msg, "wrong user name or password");
+    assert_int_equal(mu_auth_login(f->s, "GHOST", PW, NULL, T0 + 21 * MINUTE, &sn, &err),
+                     MU_ELIMIT);
+
+    /* Failures of an existing account are audited, unknown names are not. */
+    char *acts = audit_actions(f->s);
+    assert_string_equal(acts, "user.add auth.login_failed auth.login_failed auth.login_failed "
+                              "auth.login_failed auth.login_failed auth.login "
+                              "auth.login_failed auth.login");
+    mu_free(acts);
+    audit_lacks(f->s, "ghost");
+    audit_lacks(f->s, "not-the-password-42");
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_account_tokens(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("admin", T0);
+    const char *units[] = {"town"};
+    char tok[MU_TOKEN_LEN + 1], tok2[MU_TOKEN_LEN + 1], hash[MU_AUTH_HASH_HEX + 1];
+    char sql[256], last[512];
+    struct mu_principal p = {0};
+    int64_t id = 0, id2 = 0;
+    int changed = -1;
+
+    add_user_fast(f->s, "feed", MU_ROLE_REPORTER, units, 1);
+    add_user_fast(f->s, "other", MU_ROLE_VIEWER, NULL, 0);
+    must(mu_auth_token_create(f->s, &a, "FEED", "ci", T0 + HOUR, tok, &id, &err), &err);
+    assert_true(mu_token_format_valid(tok));
+    assert_int_equal(strncmp(tok, "mst_", 4), 0);
+    assert_true(id > 0);
+    last_summary(f->s, last, sizeof(last));
+    char want[200];
+    snprintf(want, sizeof(want),
+             "admin token.create token:%" PRId64 " for user feed, name 'ci', expires "
+             "2023-11-14T23:13:20Z",
+             id);
+    assert_string_equal(last, want);
+
+    /* Only the hash is stored. */
+    mu_secret_hash(MU_SECRET_TOKEN, tok, strlen(tok), hash);
+    snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM api_tokens WHERE token_hash = '%s'", hash);
+    assert_int_equal(raw_int(f->s, sql), 1);
+    snprintf(sql, sizeof(sql),
+             "SELECT COUNT(*) FROM api_tokens WHERE token_hash LIKE '%%%s%%' OR "
+             "name LIKE '%%%s%%'",
+             tok + 4, tok + 4);
+    assert_int_equal(raw_int(f->s, sql), 0);
+
+    must(mu_auth_token_verify(f->s, tok, T0 + MINUTE, &p, &err), &err);
+    assert_string_equal(p.name, "feed");
+    assert_int_equal(p.role, MU_ROLE_REPORTER);
+    assert_int_equal(p.nunits, 1);
+    assert_string_equal(p.units[0], "town");
+    assert_int_equal(p.via, MU_AUTH_TOKEN);
+    assert_true(p.token_id == id);
+    assert_string_equal(p.csrf, "");
+    assert_false(mu_auth_csrf_check(&p, ""));
+    mu_principal_release(&p);
+
+    /* Expired at its time exactly. */
+    assert_int_equal(mu_auth_token_verify(f->s, tok, T0 + HOUR - 1, &p, &err), MU_OK);
+    mu_principal_release(&p);
+    assert_int_equal(mu_auth_token_verify(f->s, tok, T0 + HOUR, &p, &err), MU_ENOTFOUND);
+    snprintf(want, sizeof(want), "API token %" PRId64 " has expired", id);
+    assert_string_equal(err.msg, want);
+
+    /* Malformed and unknown tokens. */
+    assert_int_equal(mu_auth_token_verify(f->s, "Bearer x", T0, &p, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "not a muster API token");
+    snprintf(tok2, sizeof(tok2), "%s", tok);
+    tok2[10] = tok2[10] == 'A' ? 'B' : 'A';
+    assert_int_equal(mu_auth_token_verify(f->s, tok2, T0, &p, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "unknown API token");
+
+    /* A token that never expires; disabling its user stops it, enabling revives it. */
+    must(mu_auth_token_create(f->s, &a, "feed", NULL, 0, tok2, &id2, &err), &err);
+    assert_string_not_equal(tok, tok2);
+    must(mu_auth_token_verify(f->s, tok2, T0 + 1000 * 24 * HOUR, &p, &err), &err);
+    assert_true(p.expires_at == 0);
+    mu_principal_release(&p);
+    must(mu_store_user_set_disabled(f->s, &a, "feed", 1, NULL, &err), &err);
+    assert_int_equal(mu_auth_token_verify(f->s, tok2, T0, &p, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "user 'feed' is disabled");
+    must(mu_store_user_set_disabled(f->s, &a, "feed", 0, NULL, &err), &err);
+    must(mu_auth_token_verify(f->s, tok2, T0 + 2 * MINUTE, &p, &err), &err);
+    mu_principal_release(&p);
+
+    /* Revoked: refused; a second revoke changes nothing. */
+    must(mu_store_token_revoke(f->s, &a, id2, &changed, &err), &err);
+    assert_int_equal(changed, 1);
+    must(mu_store_token_revoke(f->s, &a, id2, &changed, &err), &err);
+    assert_int_equal(changed, 0);
+    assert_int_equal(mu_auth_token_verify(f->s, tok2, T0 + 3 * MINUTE, &p, &err), MU_ENOTFOUND);
+    snprintf(want, sizeof(want), "API token %" PRId64 " has been revoked", id2);
+    assert_string_equal(err.msg, want);
+    assert_int_equal(mu_store_token_revoke(f->s, &a, 999, NULL, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "no token 999");
+
+    /* Bad input. */
+    assert_int_equal(mu_auth_token_create(f->s, &a, "ghost", NULL, 0, tok2, NULL, &err),
+                     MU_ENOTFOUND);
+    assert_string_equal(tok2, ""); /* nothing handed out on failure */
+    assert_int_equal(mu_auth_token_create(f->s, &a, "feed", NULL, T0, tok2, NULL, &err), MU_EINVAL);
+    assert_int_equal(mu_auth_token_create(f->s, &a, "feed", "two\nlines", 0, tok2, NULL, &err),
+                     MU_EINVAL);
+
+    /* The list shows everything but the token. */
+    struct mu_token_info *v = NULL;
+    size_t n = 0;
+    must(mu_auth_token_create(f->s, &a, "other", "viewer", 0, tok2, NULL, &err), &err);
+    must(mu_store_token_list(f->s, "feed", &v, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_true(v[0].id == id);
+    assert_string_equal(v[0].user, "feed");
+    assert_string_equal(v[0].name, "ci");
+    assert_string_equal(v[0].created_by, "admin");
+    assert_true(v[0].created_at == T0);
+    assert_true(v[0].expires_at == T0 + HOUR);
+    assert_true(v[0].last_used_at == T0 + HOUR - 1); /* the last successful use */
+    assert_true(v[0].revoked_at == 0);
+    assert_string_equal(v[1].name, "");
+    assert_true(v[1].expires_at == 0);
+    assert_true(v[1].revoked_at == T0);
+    mu_token_infos_free(v, n);
+    must(mu_store_token_list(f->s, NULL, &v, &n, &err), &err);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[2].user, "other");
+    mu_token_infos_free(v, n);
+    assert_int_equal(mu_store_token_list(f->s, "ghost", &v, &n, &err), MU_ENOTFOUND);
+
+    char *acts = audit_actions(f->s);
+    assert_string_equal(acts, "user.add user.add token.create token.create user.disable "
+                              "user.enable token.revoke token.create");
+    mu_free(acts);
+    audit_lacks(f->s, tok + 4);
+    audit_lacks(f->s, tok2 + 4);
+    audit_lacks(f->s, hash);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
 /* ---------------------------------------------------------------- main */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -985,6 +1460,10 @@ int main(void)
         T(test_audit_forged_last_entry),
         T(test_audit_inserted_beyond_head),
         T(test_audit_concurrent_appenders),
+        T(test_account_users),
+        T(test_account_sessions),
+        T(test_account_throttle),
+        T(test_account_tokens),
     };
     char group[64];
     snprintf(group, sizeof(group), "store/%s", engine);
