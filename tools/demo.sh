@@ -15,7 +15,18 @@ if [ ! -e "$db" ]; then
     for f in "$top"/examples/plans/*.md; do
         MUSTER_ACTOR=demo "$bin" --db "$db" plan load "$f"
     done
+    # Demo accounts, one per role. The password is for this demo database only.
+    for acct in "admin admin" "officer officer" "leader leader" "reporter reporter c7-1" "viewer viewer"; do
+        set -- $acct
+        unit_opt=""
+        [ -n "${3:-}" ] && unit_opt="--unit $3"
+        # shellcheck disable=SC2086
+        echo "muster-demo-2026" | MUSTER_ACTOR=demo "$bin" --db "$db" user add "$1" --role "$2" $unit_opt --password-stdin >/dev/null
+    done
 fi
+
+echo "== demo accounts (password for each: muster-demo-2026)"
+"$bin" --db "$db" user list
 
 echo "== plans in $db"
 "$bin" --db "$db" plan list

@@ -31,6 +31,8 @@ cmd_fn cmd_migrate;
 cmd_fn cmd_serve;
 cmd_fn cmd_user;
 cmd_fn cmd_token;
+cmd_fn cmd_checkin;
+cmd_fn cmd_roster;
 
 /** Milliseconds since the Unix epoch: the one clock of the CLI. */
 int64_t cli_now_ms(void);

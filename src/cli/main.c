@@ -25,6 +25,8 @@ static const struct {
     {"serve", cmd_serve, "serve the web UI and JSON API"},
     {"user", cmd_user, "add, change, disable and list user accounts"},
     {"token", cmd_token, "create, list and revoke API tokens"},
+    {"checkin", cmd_checkin, "daily check-ins: submit, board, summary, tick, stats"},
+    {"roster", cmd_roster, "duty roster: generate, publish, show, now, gaps, overrides, exports"},
 };
 
 int64_t cli_now_ms(void)

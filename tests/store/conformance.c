@@ -1407,6 +1407,487 @@ static void test_account_tokens(void **state)
     must(mu_store_audit_verify(f->s, NULL, &err), &err);
 }
 
+/* ---------------------------------------------------------------- check-ins */
+
+#include <muster/app.h>
+#include <muster/calendar.h>
+#include <muster/checkin.h>
+
+struct ck_scan {
+    int64_t n, late, nil;
+    int64_t ids_sum;
+    char units[8][16];
+};
+
+static enum mu_err ck_row(void *ctx, const struct mu_checkin_row *row, struct mu_error *err)
+{
+    struct ck_scan *c = ctx;
+    (void)err;
+    if (c->n < 8)
+        snprintf(c->units[c->n], sizeof(c->units[0]), "%s", row->unit);
+    c->n++;
+    c->late += row->late;
+    c->nil += row->nil;
+    c->ids_sum += row->id;
+    if (row->fields_json)
+        assert_true(row->fields_json[0] == '{');
+    return MU_OK;
+}
+
+static enum mu_err ck_stop(void *ctx, const struct mu_checkin_row *row, struct mu_error *err)
+{
+    (void)row;
+    (*(int *)ctx)++;
+    return mu_error_set(err, MU_EINTERNAL, "stop");
+}
+
+static struct mu_checkin_record ck_rec(const char *unit, int64_t slot_at, int64_t at, int late,
+                                       int nil)
+{
+    struct mu_checkin_record r = {.plan_id = "p",
+                                  .checkin_id = "daily",
+                                  .plan_version = 1,
+                                  .unit = unit,
+                                  .slot_at = slot_at,
+                                  .submitted_at = at,
+                                  .late = late,
+                                  .nil = nil,
+                                  .fields_json = nil ? "{}" : "{\"sick\":2}",
+                                  .submitted_by = "li-na"};
+    return r;
+}
+
+static void test_checkin_submit_scan(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("clerk", 1700000000000);
+    const int64_t slot = 1772415000000, slot2 = slot + 5 * 3600 * 1000LL;
+    int64_t id1 = 0, ids[3] = {0}, n = -1;
+
+    assert_int_equal(mu_store_checkin_submit(f->s, &a, &(struct mu_checkin_record){0}, NULL, &err),
+                     MU_EINVAL);
+    assert_string_equal(err.field, "plan");
+    struct mu_checkin_record r1 = ck_rec("c7-1", slot, slot - 60000, 0, 1);
+    must(mu_store_checkin_submit(f->s, &a, &r1, &id1, &err), &err);
+    assert_true(id1 > 0);
+    struct mu_checkin_record batch[3] = {ck_rec("c7-1", slot, slot - 1000, 0, 0),
+                                         ck_rec("c7-2", slot, slot + 3600000, 1, 0),
+                                         ck_rec("c7-1", slot2, slot2, 0, 1)};
+    must(mu_store_checkin_submit_many(f->s, &a, batch, 3, ids, &err), &err);
+    assert_true(ids[0] > id1 && ids[1] > ids[0] && ids[2] > ids[1]);
+    must(mu_store_checkin_count(f->s, "p", "daily", &n, &err), &err);
+    assert_int_equal(n, 4);
+    /* One audit entry per submission, naming the unit and the slot. */
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'checkin.submit'"),
+                     4);
+    struct mu_audit_entry *tail = NULL;
+    size_t count = 0;
+    must(mu_store_audit_tail(f->s, 1, &tail, &count, &err), &err);
+    assert_int_equal(count, 1);
+    assert_string_equal(tail[0].object, "checkin:p/daily/c7-1");
+    assert_string_equal(tail[0].summary, "slot 2026-03-02T14:30, on time, nil report, by li-na");
+    mu_audit_entries_free(tail, count);
+
+    /* The first slot only, everything. */
+    struct ck_scan sc = {0};
+    must(mu_store_checkin_scan(f->s, "p", "daily", slot, slot + 1, INT64_MAX,
+                               MU_CHECKIN_SCAN_FIELDS, ck_row, &sc, &err),
+         &err);
+    assert_int_equal(sc.n, 3);
+    assert_int_equal(sc.late, 1);
+    assert_int_equal(sc.nil, 1);
+    assert_int_equal(sc.ids_sum, id1 + ids[0] + ids[1]);
+    /* As seen before the late one was made. */
+    memset(&sc, 0, sizeof(sc));
+    must(mu_store_checkin_scan(f->s, "p", "daily", slot, slot2 + 1, slot, 0, ck_row, &sc, &err),
+         &err);
+    assert_int_equal(sc.n, 2);
+    /* Another schedule sees nothing. */
+    memset(&sc, 0, sizeof(sc));
+    must(mu_store_checkin_scan(f->s, "p", "other", 0, INT64_MAX, INT64_MAX, 0, ck_row, &sc, &err),
+         &err);
+    assert_int_equal(sc.n, 0);
+    /* A callback error stops the scan and is returned. */
+    int calls = 0;
+    assert_int_equal(mu_store_checkin_scan(f->s, "p", "daily", 0, INT64_MAX, INT64_MAX, 0,
+                                           ck_stop, &calls, &err),
+                     MU_EINTERNAL);
+    assert_int_equal(calls, 1);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_checkin_batch_all_or_nothing(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("clerk", 1700000000000);
+    int64_t n = -1, before = raw_int(f->s, "SELECT COUNT(*) FROM audit");
+    struct mu_checkin_record batch[3] = {ck_rec("c1", 1, 1, 0, 1), ck_rec("", 1, 1, 0, 1),
+                                         ck_rec("c3", 1, 1, 0, 1)};
+    assert_int_equal(mu_store_checkin_submit_many(f->s, &a, batch, 3, NULL, &err), MU_EINVAL);
+    assert_string_equal(err.field, "unit");
+    batch[1] = ck_rec("c2", 1, 1, 2, 1); /* late must be 0 or 1 */
+    assert_int_equal(mu_store_checkin_submit_many(f->s, &a, batch, 3, NULL, &err), MU_EINVAL);
+    /* A failure in the database in the middle undoes the whole batch too. */
+    batch[1] = ck_rec("c2", 1, 1, 0, 1);
+    raw(f->s, "CREATE UNIQUE INDEX ck_t ON checkin_submissions (unit)");
+    batch[2] = ck_rec("c1", 1, 1, 0, 1);
+    assert_int_not_equal(mu_store_checkin_submit_many(f->s, &a, batch, 3, NULL, &err), MU_OK);
+    must(mu_store_checkin_count(f->s, "p", "daily", &n, &err), &err);
+    assert_int_equal(n, 0);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit"), before);
+    /* Inside a caller's transaction a failing batch leaves it usable. */
+    must(mu_store_begin(f->s, &err), &err);
+    assert_int_not_equal(mu_store_checkin_submit_many(f->s, &a, batch, 3, NULL, &err), MU_OK);
+    must(mu_store_checkin_submit_many(f->s, &a, batch, 2, NULL, &err), &err);
+    must(mu_store_commit(f->s, &err), &err);
+    must(mu_store_checkin_count(f->s, "p", "daily", &n, &err), &err);
+    assert_int_equal(n, 2);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_checkin_app_reporter_limits(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("api", 1772409600000);
+    static const char src[] = "---\nmuster: 1\nid: p\ntitle: t\norg: {name: o}\n"
+                              "units:\n  - {id: c1, name: C1}\n  - {id: c2, name: C2}\n"
+                              "people:\n  - {id: x, name: X}\n"
+                              "teams:\n  - {id: t, name: T, leader: x}\n"
+                              "checkins:\n  - {id: daily, name: D, units: all, times: [\"09:30\"]}\n"
+                              "---\n";
+    struct mu_plan_load_result lr;
+    must(mu_app_plan_load(f->s, &a, src, sizeof(src) - 1, NULL, &lr, &err), &err);
+    struct mu_calendar *cal = mu_calendar_new();
+    assert_non_null(cal);
+    char *units[] = {"c1"};
+    struct mu_principal who = {.name = "rep", .role = MU_ROLE_REPORTER, .units = units,
+                               .nunits = 1, .via = MU_AUTH_TOKEN};
+    struct mu_checkin_input in = {.schedule = "p/daily", .unit = "c2", .nil = 1,
+                                  .at = 1772409600000 + 3600000};
+    struct mu_checkin_receipt r;
+    int64_t before = raw_int(f->s, "SELECT COUNT(*) FROM audit");
+    assert_int_equal(mu_app_checkin_submit(f->s, &a, &who, cal, &in, &r, &err), MU_EINVAL);
+    assert_string_equal(err.field, "unit");
+    assert_string_equal(err.msg, "'rep' is not allowed to report for unit 'c2'");
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit"), before);
+    in.unit = "c1";
+    must(mu_app_checkin_submit(f->s, &a, &who, cal, &in, &r, &err), &err);
+    assert_string_equal(r.schedule, "p/daily");
+    assert_string_equal(r.slot, "2026-03-02T09:30");
+    assert_int_equal(r.late, 0);
+    assert_int_equal(r.counts, 1);
+    assert_int_equal(r.replaced, 0);
+    /* A viewer may not report at all. */
+    who.role = MU_ROLE_VIEWER;
+    assert_int_equal(mu_app_checkin_submit(f->s, &a, &who, cal, &in, &r, &err), MU_EINVAL);
+    int64_t n = 0;
+    must(mu_store_checkin_count(f->s, "p", "daily", &n, &err), &err);
+    assert_int_equal(n, 1);
+    mu_calendar_free(cal);
+}
+
+static void test_checkin_summaries_and_reminders(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("tick", 1700000000000);
+    int done = -1, found = -1;
+    char *json = NULL;
+    int32_t day = 20514; /* 2026-03-02 */
+    must(mu_store_checkin_summary_get(f->s, "p", "daily", day, &found, &json, &err), &err);
+    assert_int_equal(found, 0);
+    assert_null(json);
+    must(mu_store_checkin_summary_put(f->s, &a, "p", "daily", day, 5, "{\"a\":1}", &done, &err),
+         &err);
+    assert_int_equal(done, 1);
+    must(mu_store_checkin_summary_put(f->s, &a, "p", "daily", day, 5, "{\"a\":2}", &done, &err),
+         &err);
+    assert_int_equal(done, 0); /* kept as first made */
+    must(mu_store_checkin_summary_get(f->s, "p", "daily", day, &found, &json, &err), &err);
+    assert_int_equal(found, 1);
+    assert_string_equal(json, "{\"a\":1}");
+    mu_free(json);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM checkin_summaries WHERE day = "
+                                   "'2026-03-02'"),
+                     1);
+
+    must(mu_store_checkin_reminders_done(f->s, "p", "daily", 77, &found, &err), &err);
+    assert_int_equal(found, 0);
+    must(mu_store_checkin_reminders_put(f->s, &a, "p", "daily", 77, 3, &done, &err), &err);
+    assert_int_equal(done, 1);
+    must(mu_store_checkin_reminders_put(f->s, &a, "p", "daily", 77, 3, &done, &err), &err);
+    assert_int_equal(done, 0);
+    must(mu_store_checkin_reminders_done(f->s, "p", "daily", 77, &found, &err), &err);
+    assert_int_equal(found, 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action IN "
+                                   "('checkin.summary', 'checkin.reminders')"),
+                     2);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+/* ---------------------------------------------------------------- duty roster and notices */
+
+#include <muster/notice.h>
+#include <muster/roster.h>
+
+/* Two draft shifts of plan "p" (leaders 08:00..08:00 on two days), returns the first id. */
+static int64_t roster_seed(struct fixture *f, struct mu_error *err)
+{
+    struct mu_actor a = actor_at("officer", 1700000000000);
+    int64_t d1 = mu_roster_local_ms(20485, 480), d2 = mu_roster_local_ms(20486, 480);
+    struct mu_shift_new v[] = {{"leaders", "带班领导", "li", d1, d2, 0},
+                               {"leaders", "带班领导", "wang", d2, d2 + 86400000, 0}};
+    size_t del = 9, ins = 0;
+    must(mu_store_roster_replace(f->s, &a, "p", d1, d2 + 86400000, v, 2, 0, &del, &ins, err), err);
+    assert_int_equal(del, 0);
+    assert_int_equal(ins, 2);
+    struct mu_shift *sh = NULL;
+    size_t n = 0;
+    must(mu_store_shift_list(f->s, NULL, &sh, &n, err), err);
+    assert_int_equal(n, 2);
+    int64_t id = sh[0].id;
+    assert_string_equal(sh[0].person, "li");
+    assert_string_equal(sh[0].role, "带班领导");
+    assert_int_equal(sh[0].published, 0);
+    assert_int_equal(sh[0].source, MU_SHIFT_GENERATED);
+    assert_string_equal(sh[0].prev_person, "");
+    mu_shifts_free(sh, n);
+    return id;
+}
+
+static void test_roster_shifts_publish_replace(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("officer", 1700000100000);
+    int64_t id = roster_seed(f, &err);
+    int64_t d1 = mu_roster_local_ms(20485, 480), end = mu_roster_local_ms(20487, 480);
+
+    /* Publish only the first day. */
+    struct mu_shift *pub = NULL;
+    size_t npub = 0;
+    must(mu_store_roster_publish(f->s, &a, "p", d1, d1 + 1, &pub, &npub, &err), &err);
+    assert_int_equal(npub, 1);
+    assert_int_equal(pub[0].id, id);
+    assert_int_equal(pub[0].published, 1);
+    assert_int_equal(pub[0].published_at, 1700000100000);
+    mu_shifts_free(pub, npub);
+
+    /* Regenerating without replace keeps the published shift and replaces the draft. */
+    struct mu_shift_new v[] = {{"leaders", "带班领导", "zhao", d1, d1 + 86400000, 0},
+                               {"leaders", "带班领导", "zhao", d1 + 86400000, end, 0}};
+    size_t del = 0, ins = 0;
+    must(mu_store_roster_replace(f->s, &a, "p", d1, end, v, 2, 0, &del, &ins, &err), &err);
+    assert_int_equal(del, 1);
+    assert_int_equal(ins, 1);
+    struct mu_shift sh = {0};
+    must(mu_store_shift_get(f->s, id, &sh, &err), &err);
+    assert_string_equal(sh.person, "li");
+    mu_shift_release(&sh);
+
+    /* Filters: overlap with a time, published only, person. */
+    struct mu_shift_filter flt = {.from_ms = d1 + 3600000, .to_ms = d1 + 3600001,
+                                  .published_only = 1};
+    struct mu_shift *lst = NULL;
+    size_t n = 0;
+    must(mu_store_shift_list(f->s, &flt, &lst, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_string_equal(lst[0].person, "li");
+    mu_shifts_free(lst, n);
+    struct mu_shift_filter byp = {.person = "zhao"};
+    must(mu_store_shift_list(f->s, &byp, &lst, &n, &err), &err);
+    assert_int_equal(n, 1);
+    mu_shifts_free(lst, n);
+
+    /* With replace, the published one goes too, and its unsent notices are cancelled. */
+    char ref[40];
+    snprintf(ref, sizeof(ref), "shift:%" PRId64, id);
+    struct mu_notice_new nn = {"roster.reminder", "li", d1 - 7200000, "值班提醒", "", ref};
+    must(mu_store_notice_add(f->s, &a, &nn, 1, NULL, &err), &err);
+    must(mu_store_roster_replace(f->s, &a, "p", d1, end, v, 2, 1, &del, &ins, &err), &err);
+    assert_int_equal(del, 2);
+    assert_int_equal(ins, 2);
+    struct mu_notice_filter nf = {.ref = ref, .pending_only = 1};
+    struct mu_notice *nv = NULL;
+    must(mu_store_notice_list(f->s, &nf, &nv, &n, &err), &err);
+    assert_int_equal(n, 0);
+    assert_int_equal(mu_store_shift_get(f->s, id, &sh, &err), MU_ENOTFOUND);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'roster.generate'"),
+                     3);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'roster.publish'"),
+                     1);
+
+    /* Bad input changes nothing. */
+    struct mu_shift_new bad[] = {{"leaders", "带班领导", "", d1, end, 0}};
+    assert_int_equal(mu_store_roster_replace(f->s, &a, "p", d1, end, bad, 1, 1, NULL, NULL, &err),
+                     MU_EINVAL);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM roster_shifts"), 2);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_roster_override_and_swaps(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("officer", 1700000200000);
+    int64_t id = roster_seed(f, &err);
+    struct mu_shift sh = {0};
+
+    must(mu_store_shift_set_person(f->s, &a, id, "zhao", MU_SHIFT_OVERRIDE, "病假", &err), &err);
+    must(mu_store_shift_get(f->s, id, &sh, &err), &err);
+    assert_string_equal(sh.person, "zhao");
+    assert_string_equal(sh.prev_person, "li");
+    assert_string_equal(sh.note, "病假");
+    assert_int_equal(sh.source, MU_SHIFT_OVERRIDE);
+    assert_int_equal(sh.updated_at, 1700000200000);
+    mu_shift_release(&sh);
+    assert_int_equal(mu_store_shift_set_person(f->s, &a, id, "zhao", MU_SHIFT_OVERRIDE, NULL, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_store_shift_set_person(f->s, &a, 999999, "x", MU_SHIFT_OVERRIDE, NULL, &err),
+                     MU_ENOTFOUND);
+
+    int64_t w = 0, w2 = 0;
+    must(mu_store_swap_request(f->s, &a, id, "qian", "zhao", "家中有事", &w, &err), &err);
+    assert_true(w > 0);
+    assert_int_equal(mu_store_swap_request(f->s, &a, id, "sun", "zhao", NULL, &w2, &err),
+                     MU_ECONFLICT);
+    assert_int_equal(mu_store_swap_request(f->s, &a, id, "zhao", "zhao", NULL, &w2, &err),
+                     MU_EINVAL);
+    struct mu_swap sw = {0};
+    must(mu_store_swap_get(f->s, w, &sw, &err), &err);
+    assert_string_equal(sw.from_person, "zhao");
+    assert_string_equal(sw.to_person, "qian");
+    assert_int_equal(sw.state, MU_SWAP_PENDING);
+    assert_int_equal(sw.decided_at, 0);
+    mu_swap_release(&sw);
+    must(mu_store_swap_decide(f->s, &a, w, 0, &err), &err);
+    assert_int_equal(mu_store_swap_decide(f->s, &a, w, 1, &err), MU_ECONFLICT);
+    must(mu_store_swap_get(f->s, w, &sw, &err), &err);
+    assert_int_equal(sw.state, MU_SWAP_REJECTED);
+    assert_string_equal(sw.decided_by, "officer");
+    mu_swap_release(&sw);
+    /* After a rejection a new request may be made. */
+    must(mu_store_swap_request(f->s, &a, id, "qian", "zhao", NULL, &w2, &err), &err);
+    must(mu_store_swap_decide(f->s, &a, w2, 1, &err), &err);
+    struct mu_swap *list = NULL;
+    size_t n = 0;
+    must(mu_store_swap_list(f->s, 0, 0, &list, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_int_equal(list[0].id, w2); /* newest first */
+    assert_int_equal(list[0].state, MU_SWAP_APPROVED);
+    mu_swaps_free(list, n);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action LIKE 'roster.%'"),
+                     1 + 1 + 2 + 2);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_roster_unavailable_and_feeds(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("officer", 1700000300000);
+    int64_t id = 0, id2 = 0;
+    must(mu_store_unavail_add(f->s, &a, "li", 20485, 20487, "培训", &id, &err), &err);
+    must(mu_store_unavail_add(f->s, &a, "wang", 20500, 20500, NULL, &id2, &err), &err);
+    assert_int_equal(mu_store_unavail_add(f->s, &a, "li", 20487, 20485, NULL, NULL, &err),
+                     MU_EINVAL);
+    struct mu_unavail *v = NULL;
+    size_t n = 0;
+    must(mu_store_unavail_list(f->s, 20487, 20490, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].person, "li");
+    assert_int_equal(v[0].from, 20485);
+    assert_int_equal(v[0].to, 20487);
+    assert_string_equal(v[0].reason, "培训");
+    mu_unavails_free(v, n);
+    must(mu_store_unavail_list(f->s, 1, 0, &v, &n, &err), &err);
+    assert_int_equal(n, 2);
+    mu_unavails_free(v, n);
+    must(mu_store_unavail_remove(f->s, &a, id, &err), &err);
+    assert_int_equal(mu_store_unavail_remove(f->s, &a, id, &err), MU_ENOTFOUND);
+
+    char *person = NULL;
+    must(mu_store_feed_add(f->s, &a, "li", "aaaa", &err), &err);
+    must(mu_store_feed_find(f->s, "aaaa", &person, &err), &err);
+    assert_string_equal(person, "li");
+    mu_free(person);
+    must(mu_store_feed_find(f->s, "bbbb", &person, &err), &err);
+    assert_null(person);
+    assert_int_not_equal(mu_store_feed_add(f->s, &a, "wang", "aaaa", &err), MU_OK); /* unique */
+    must(mu_store_feed_revoke(f->s, &a, "li", &n, &err), &err);
+    assert_int_equal(n, 1);
+    must(mu_store_feed_find(f->s, "aaaa", &person, &err), &err);
+    assert_null(person);
+    must(mu_store_feed_revoke(f->s, &a, "li", &n, &err), &err);
+    assert_int_equal(n, 0);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action LIKE 'roster.%'"),
+                     2 + 1 + 1 + 1);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_notices(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", 1700000400000);
+    struct mu_notice_new v[] = {
+        {"roster.reminder", "li", 3000, "值班提醒", "明天值班", "shift:1"},
+        {"roster.change", "wang", 1000, "值班变更", NULL, "shift:1"},
+        {"checkin.reminder", "li", 2000, "请报送", "", "checkin:daily:x"},
+    };
+    int64_t first = 0;
+    must(mu_store_notice_add(f->s, &a, v, 3, &first, &err), &err);
+    assert_true(first > 0);
+    struct mu_notice *nv = NULL;
+    size_t n = 0;
+    must(mu_store_notice_list(f->s, NULL, &nv, &n, &err), &err);
+    assert_int_equal(n, 3);
+    assert_string_equal(nv[0].kind, "roster.change"); /* by due time */
+    assert_string_equal(nv[0].body, "");
+    assert_int_equal(nv[0].created_at, 1700000400000);
+    assert_int_equal(nv[0].sent_at, 0);
+    assert_int_equal(nv[2].id, first);
+    mu_notices_free(nv, n);
+
+    struct mu_notice_filter byk = {.kind = "roster."};
+    must(mu_store_notice_list(f->s, &byk, &nv, &n, &err), &err);
+    assert_int_equal(n, 2);
+    mu_notices_free(nv, n);
+    struct mu_notice_filter byp = {.person = "li", .due_from = 2500, .due_to = 5000};
+    must(mu_store_notice_list(f->s, &byp, &nv, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_string_equal(nv[0].subject, "值班提醒");
+    mu_notices_free(nv, n);
+
+    must(mu_store_notice_mark_sent(f->s, &a, first, &err), &err);
+    assert_int_equal(mu_store_notice_mark_sent(f->s, &a, first, &err), MU_ECONFLICT);
+    assert_int_equal(mu_store_notice_mark_sent(f->s, &a, 999999, &err), MU_ENOTFOUND);
+    size_t cancelled = 0;
+    must(mu_store_notice_cancel(f->s, &a, "shift:1", NULL, &cancelled, &err), &err);
+    assert_int_equal(cancelled, 1); /* the sent one stays as it was */
+    struct mu_notice_filter pend = {.pending_only = 1};
+    must(mu_store_notice_list(f->s, &pend, &nv, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_string_equal(nv[0].kind, "checkin.reminder");
+    mu_notices_free(nv, n);
+    struct mu_notice_filter all = {.include_cancelled = 1, .limit = 2};
+    must(mu_store_notice_list(f->s, &all, &nv, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_true(nv[0].cancelled_at > 0);
+    mu_notices_free(nv, n);
+
+    /* All or nothing: a bad entry stores none of the batch. */
+    struct mu_notice_new bad[] = {{"x.y", "li", 1, "ok", NULL, NULL}, {"", "li", 1, "s", NULL, NULL}};
+    assert_int_equal(mu_store_notice_add(f->s, &a, bad, 2, NULL, &err), MU_EINVAL);
+    assert_non_null(strstr(err.msg, "notice 2: kind is empty"));
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM notices"), 3);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action LIKE 'notice.%'"), 3);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
 /* ---------------------------------------------------------------- main */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1464,6 +1945,14 @@ int main(void)
         T(test_account_sessions),
         T(test_account_throttle),
         T(test_account_tokens),
+        T(test_checkin_submit_scan),
+        T(test_checkin_batch_all_or_nothing),
+        T(test_checkin_summaries_and_reminders),
+        T(test_checkin_app_reporter_limits),
+        T(test_roster_shifts_publish_replace),
+        T(test_roster_override_and_swaps),
+        T(test_roster_unavailable_and_feeds),
+        T(test_notices),
     };
     char group[64];
     snprintf(group, sizeof(group), "store/%s", engine);
