@@ -110,7 +110,7 @@ static void fill_make(struct fill *f, const char *plan_id, size_t nunits, int32_
         snprintf(f->units[u], sizeof(f->units[u]), "u%u", (unsigned)u);
     for (size_t i = 0; i < f->n; i++) {
         size_t u = i / SLOTS, k = i % SLOTS;
-        int64_t due = mu_checkin_local_ms(day, 8 * 60 + 240 * (int)k);
+        int64_t due = mu_local_ms(day, 8 * 60 + 240 * (int)k);
         int late = i % 17 == 0;
         f->recs[i] = (struct mu_checkin_record){
             .plan_id = plan_id,
@@ -277,7 +277,7 @@ int main(int argc, char **argv)
         die("open", err.msg);
     struct mu_actor actor = {.name = "bench", .now_ms = 1772409600000};
     const int32_t day = mu_date_from_ymd(2026, 3, 2);
-    const int64_t at = mu_checkin_local_ms(day, 23 * 60);
+    const int64_t at = mu_local_ms(day, 23 * 60);
 
     /* 1. Single-commit submissions vs raw single-row commits. */
     double raw_rate = raw_single_rate(rawpath, SINGLE_N);

@@ -34,7 +34,6 @@
 /* ---------------------------------------------------------------------- */
 /* Limits                                                                 */
 
-#define MU_CHECKIN_UTC_OFFSET_MS (8 * 3600 * 1000LL) /* Asia/Shanghai */
 #define MU_CHECKIN_MAX_SLOTS 48                      /* due times in one day */
 #define MU_CHECKIN_COUNT_MAX 1000000000LL            /* largest count value */
 #define MU_CHECKIN_TEXT_MAX 1000 /* characters of a text field without `max` */
@@ -44,23 +43,7 @@
 /* ---------------------------------------------------------------------- */
 /* Local time (UTC+8)                                                     */
 
-/** Epoch ms of @p minutes after local midnight of day number @p day. */
-MU_API int64_t mu_checkin_local_ms(int32_t day, int minutes);
-/** The local day number of instant @p ms. */
-MU_API int32_t mu_checkin_local_day(int64_t ms);
-/** Minutes after local midnight of instant @p ms (seconds dropped). */
-MU_API int mu_checkin_local_minutes(int64_t ms);
-
-/**
- * Parse a time: "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a space may
- * stand for the T), local UTC+8 unless followed by "Z" or an offset
- * "+HH:MM", "+HHMM", "+HH" (or '-'). MU_EINVAL (field "at") naming the text
- * when it is not a time. *ms untouched on error.
- */
-MU_API enum mu_err mu_checkin_time_parse(const char *s, int64_t *ms, struct mu_error *err);
-
-/** Write @p ms as "YYYY-MM-DDTHH:MM:SS+08:00" and a NUL (26 bytes). */
-MU_API void mu_checkin_time_format(int64_t ms, char out[static 26]);
+/* See mu_local_ms(), mu_local_day(), mu_local_format(), mu_local_parse() in date.h. */
 
 /* ---------------------------------------------------------------------- */
 /* Schedules and slots                                                    */

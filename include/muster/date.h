@@ -42,6 +42,29 @@ MU_API enum mu_err mu_clock_parse(const char *s, size_t len, int *minutes, struc
 MU_API enum mu_err mu_duration_parse(const char *s, size_t len, int64_t *seconds,
                                      struct mu_error *err);
 
+/*
+ * Local time. muster keeps instants as epoch milliseconds and shows them in
+ * the organization's time zone, Asia/Shanghai: a fixed UTC+8 (China has had
+ * no daylight saving since 1991). Other zones are not supported yet.
+ */
+#define MU_LOCAL_OFFSET_MS (8LL * 3600 * 1000)
+
+/** Epoch ms of @p minutes after local midnight of day number @p day. */
+MU_API int64_t mu_local_ms(int32_t day, int minutes);
+/** The local day number of instant @p ms; *minutes (may be NULL) gets the minute of that day. */
+MU_API int32_t mu_local_day(int64_t ms, int *minutes);
+/** Minutes after local midnight of instant @p ms (seconds dropped). */
+MU_API int mu_local_minutes(int64_t ms);
+/** Write @p ms as local "YYYY-MM-DDTHH:MM:SS+08:00" and a NUL (26 bytes). */
+MU_API void mu_local_format(int64_t ms, char out[static 26]);
+/**
+ * Parse "YYYY-MM-DD" (local midnight), "YYYY-MM-DDTHH:MM" or
+ * "YYYY-MM-DDTHH:MM:SS" (a space may stand for the T), local time unless
+ * followed by "Z" or an offset "+HH:MM", "+HHMM" or "+HH" (or '-'), into
+ * epoch ms. MU_EINVAL naming the text otherwise; *ms untouched on error.
+ */
+MU_API enum mu_err mu_local_parse(const char *s, int64_t *ms, struct mu_error *err);
+
 /**
  * Write @p ms (milliseconds since the Unix epoch) as "YYYY-MM-DDTHH:MM:SSZ"
  * in UTC with a NUL into @p out (at least 21 bytes). Times outside the

@@ -27,21 +27,7 @@
 #include "plan.h"
 #include "store.h"
 
-/** The fixed offset of local time (Asia/Shanghai, UTC+8), in milliseconds. */
-#define MU_ROSTER_TZ_MS (8LL * 3600 * 1000)
-
-/** Epoch ms of local day @p day (muster/date.h) at @p minutes after midnight. */
-MU_API int64_t mu_roster_local_ms(int32_t day, int minutes);
-/** The local day containing epoch ms @p ms; *minutes (may be NULL) the minute of that day. */
-MU_API int32_t mu_roster_local_day(int64_t ms, int *minutes);
-/** Write "YYYY-MM-DDTHH:MM:SS+08:00" and a NUL into @p out (26 bytes at least). */
-MU_API void mu_roster_format_local(int64_t ms, char out[static 26]);
-/**
- * Parse a local time "YYYY-MM-DDTHH:MM", "YYYY-MM-DDTHH:MM:SS", either with
- * a "Z" or "+HH:MM"/"-HH:MM" offset, or "YYYY-MM-DD" (midnight) into epoch ms.
- * MU_EINVAL naming the text otherwise.
- */
-MU_API enum mu_err mu_roster_parse_time(const char *s, int64_t *out, struct mu_error *err);
+/* Local time: mu_local_ms(), mu_local_day(), mu_local_format(), mu_local_parse() in date.h. */
 
 /* ---------------------------------------------------------------------- */
 /* The pure generator                                                     */

@@ -220,14 +220,14 @@ static void hhmm(int minutes, char out[static 6])
 static void local_minute(int64_t ms, char out[static 17])
 {
     char t[26];
-    mu_checkin_time_format(ms, t);
+    mu_local_format(ms, t);
     snprintf(out, 17, "%.16s", t);
 }
 
 static json_t *time_json(int64_t ms)
 {
     char t[26];
-    mu_checkin_time_format(ms, t);
+    mu_local_format(ms, t);
     return json_string(t);
 }
 
@@ -384,7 +384,7 @@ static enum mu_err parse_slot(const char *s, int64_t at, int32_t *day, int *minu
 {
     size_t len = strlen(s);
     if (len == 5 && mu_clock_parse(s, 5, minutes, NULL) == MU_OK) {
-        *day = mu_checkin_local_day(at);
+        *day = mu_local_day(at, NULL);
         return MU_OK;
     }
     if (len == 16 && (s[10] == 'T' || s[10] == ' ') && mu_date_parse(s, 10, day, NULL) == MU_OK &&
@@ -616,7 +616,7 @@ static enum mu_err board_text(const struct loaded *l, int32_t day, int64_t at,
     char ds[11], as_of[26];
     mu_buf_init(&b, OUT_MAX);
     mu_date_format(day, ds);
-    mu_checkin_time_format(at, as_of);
+    mu_local_format(at, as_of);
     enum mu_err rc = mu_buf_printf(&b, "%s %s  %s  as of %s\n", l->ref, l->sch.ci->name, ds, as_of);
     if (rc == MU_OK && d->b.nslots == 0) {
         rc = mu_buf_printf(&b, "no report is due on %s (not a working day)\n", ds);
@@ -869,9 +869,9 @@ static enum mu_err summary_text(json_t *doc, char **out, struct mu_error *err)
 static int64_t summary_time(const struct loaded *l, int32_t day)
 {
     if (l->sch.ci->has_summary)
-        return mu_checkin_local_ms(day, l->sch.ci->summary_at);
+        return mu_local_ms(day, l->sch.ci->summary_at);
     int last = l->sch.ntimes ? l->sch.times[l->sch.ntimes - 1] : 0;
-    return mu_checkin_local_ms(day, last) + l->sch.ci->grace * 1000;
+    return mu_local_ms(day, last) + l->sch.ci->grace * 1000;
 }
 
 enum mu_err mu_app_checkin_summary(struct mu_store *s, const struct mu_calendar *cal,
@@ -984,7 +984,7 @@ static enum mu_err tick_reminders(struct mu_store *s, const struct mu_actor *act
     }
     char when[17], deadline[6];
     local_minute(slot->due_at, when);
-    hhmm(mu_checkin_local_minutes(slot->close_at), deadline);
+    hhmm(mu_local_minutes(slot->close_at), deadline);
     for (size_t u = 0; k >= 0 && u < d.b.nunits; u++) {
         const struct mu_checkin_cell *c = &d.b.cells[u * d.b.nslots + (size_t)k];
         const struct mu_plan_person *rp = l->sch.reporter[u];
@@ -1094,7 +1094,7 @@ enum mu_err mu_app_checkin_tick(struct mu_store *s, const struct mu_actor *actor
     size_t nplans = 0;
     memset(out, 0, sizeof(*out));
     enum mu_err rc = mu_store_plan_list(s, &plans, &nplans, err);
-    int32_t today = mu_checkin_local_day(at);
+    int32_t today = mu_local_day(at, NULL);
     for (size_t i = 0; rc == MU_OK && i < nplans; i++) {
         struct loaded base;
         memset(&base, 0, sizeof(base));
@@ -1177,7 +1177,7 @@ enum mu_err mu_app_checkin_stats(struct mu_store *s, const struct mu_calendar *c
         goto out;
     mu_date_format(from, fs);
     mu_date_format(to, ts);
-    mu_checkin_time_format(at, as_of);
+    mu_local_format(at, as_of);
     for (size_t u = 0; u < l.sch.nunits; u++) {
         all.due += st[u].due;
         all.on_time += st[u].on_time;
@@ -1256,7 +1256,7 @@ enum mu_err mu_app_checkin_stats_xlsx(struct mu_store *s, const struct mu_calend
         goto out;
     mu_date_format(from, fs);
     mu_date_format(to, ts);
-    mu_checkin_time_format(at, as_of);
+    mu_local_format(at, as_of);
     lxw_workbook *wb = workbook_new(path);
     if (!wb) {
         rc = mu_error_set(err, MU_EIO, "cannot create '%s'", path);

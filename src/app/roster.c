@@ -110,7 +110,7 @@ static const char *person_phone(const struct mu_plan *p, const char *id)
 static void short_local(int64_t ms, char out[17])
 {
     char full[26];
-    mu_roster_format_local(ms, full);
+    mu_local_format(ms, full);
     memcpy(out, full, 16);
     out[10] = ' ';
     out[16] = '\0';
@@ -190,7 +190,7 @@ static enum mu_err change_notices(struct mu_store *s, const struct mu_actor *act
 
 static int64_t day_start_ms(int32_t day)
 {
-    return mu_roster_local_ms(day, 0);
+    return mu_local_ms(day, 0);
 }
 
 /*
@@ -554,7 +554,7 @@ out:
 static json_t *local_json(int64_t ms)
 {
     char buf[26];
-    mu_roster_format_local(ms, buf);
+    mu_local_format(ms, buf);
     return json_string(buf);
 }
 
@@ -621,8 +621,8 @@ static enum mu_err plan_gaps(struct mu_store *s, const struct mu_plan *p, int32_
     struct mu_roster_span *sp = NULL;
     struct mu_roster_gap *g = NULL;
     size_t nsh = 0, ng = 0;
-    int64_t a = mu_roster_local_ms(from, p->duty.start);
-    int64_t b = mu_roster_local_ms(to + 1, p->duty.start);
+    int64_t a = mu_local_ms(from, p->duty.start);
+    int64_t b = mu_local_ms(to + 1, p->duty.start);
     struct mu_shift_filter f = {.plan_id = p->id, .from_ms = a, .to_ms = b};
     enum mu_err rc = mu_store_shift_list(s, &f, &sh, &nsh, err);
     if (rc)
@@ -926,7 +926,7 @@ enum mu_err mu_app_roster_xlsx(struct mu_store *s, const char *plan_id,
         int64_t first_start = -1;
         int several = 0;
         for (size_t i = 0; i < n; i++) {
-            if (mu_roster_local_day(e[i].shift.start_ms, NULL) != day)
+            if (mu_local_day(e[i].shift.start_ms, NULL) != day)
                 continue;
             if (first_start < 0)
                 first_start = e[i].shift.start_ms;
@@ -937,11 +937,11 @@ enum mu_err mu_app_roster_xlsx(struct mu_store *s, const char *plan_id,
             mu_buf_reset(&col[c]);
         for (size_t i = 0; i < n && rc == MU_OK; i++) {
             const struct mu_shift *sh = &e[i].shift;
-            if (mu_roster_local_day(sh->start_ms, NULL) != day)
+            if (mu_local_day(sh->start_ms, NULL) != day)
                 continue;
             struct mu_buf *b = &col[is_leader_role(sh->role) ? 0 : 1];
             int m = 0;
-            mu_roster_local_day(sh->start_ms, &m);
+            mu_local_day(sh->start_ms, &m);
             if (b->len)
                 rc = mu_buf_adds(b, several ? "\n" : "、");
             if (rc == MU_OK && several)
@@ -951,7 +951,7 @@ enum mu_err mu_app_roster_xlsx(struct mu_store *s, const char *plan_id,
             /* One phone per person per day. */
             int seen = 0;
             for (size_t j = 0; j < i && !seen; j++)
-                seen = mu_roster_local_day(e[j].shift.start_ms, NULL) == day &&
+                seen = mu_local_day(e[j].shift.start_ms, NULL) == day &&
                        strcmp(e[j].shift.person, sh->person) == 0;
             if (rc == MU_OK && !seen && *e[i].phone)
                 rc = mu_buf_printf(&col[2], "%s%s %s", col[2].len ? "\n" : "", e[i].name,

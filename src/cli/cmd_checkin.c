@@ -57,7 +57,7 @@ static int parse_at(const char *at, int64_t *ms)
         *ms = cli_now_ms();
         return MU_EXIT_OK;
     }
-    enum mu_err rc = mu_checkin_time_parse(at, ms, &err);
+    enum mu_err rc = mu_local_parse(at, ms, &err);
     if (rc)
         fprintf(stderr, "muster: --at: %s\n", err.msg);
     return rc ? cli_exit_code(rc) : MU_EXIT_OK;

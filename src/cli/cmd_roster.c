@@ -145,7 +145,7 @@ static void warn_years(const struct mu_calendar *cal, int32_t from, int32_t to)
 static void hm(int64_t ms, char out[17])
 {
     char full[26];
-    mu_roster_format_local(ms, full);
+    mu_local_format(ms, full);
     memcpy(out, full, 16);
     out[10] = ' ';
     out[16] = '\0';
@@ -192,8 +192,8 @@ static int do_show(struct mu_store *s, struct args *a)
 {
     struct mu_error err = {0};
     struct mu_shift_filter f = {.plan_id = a->val[O_PLAN], .person = a->val[O_PERSON],
-                                .from_ms = mu_roster_local_ms(a->from, 0),
-                                .to_ms = mu_roster_local_ms(a->to + 1, 0), .by_start = 1};
+                                .from_ms = mu_local_ms(a->from, 0),
+                                .to_ms = mu_local_ms(a->to + 1, 0), .by_start = 1};
     if (a->set[O_JSON]) {
         char *json = NULL;
         enum mu_err rc = mu_app_roster_json(s, &f, &json, &err);
@@ -244,7 +244,7 @@ static int do_now(struct mu_store *s, struct args *a)
 {
     struct mu_error err = {0};
     int64_t at = cli_now_ms();
-    if (a->set[O_AT] && mu_roster_parse_time(a->val[O_AT], &at, &err)) {
+    if (a->set[O_AT] && mu_local_parse(a->val[O_AT], &at, &err)) {
         fprintf(stderr, "muster: bad --at: %s\n", err.msg);
         return MU_EXIT_USAGE;
     }
@@ -369,8 +369,8 @@ static int do_swap(struct mu_store *s, struct cli_ctx *ctx, struct args *a, int 
         size_t n = 0;
         if ((code = only(a, "swap list", B(O_FROM) | B(O_TO))) || (code = range(a, "swap list", 0)))
             return code;
-        int64_t f = a->set[O_FROM] ? mu_roster_local_ms(a->from, 0) : 0;
-        int64_t t = a->set[O_FROM] ? mu_roster_local_ms(a->to + 1, 0) : 0;
+        int64_t f = a->set[O_FROM] ? mu_local_ms(a->from, 0) : 0;
+        int64_t t = a->set[O_FROM] ? mu_local_ms(a->to + 1, 0) : 0;
         if ((rc = mu_store_swap_list(s, f, t, &v, &n, &err)))
             return cli_fail(rc, &err);
         if (n == 0)
@@ -453,8 +453,8 @@ static int do_notices(struct mu_store *s, struct args *a)
     size_t n = 0;
     struct mu_notice_filter f = {.person = a->val[O_PERSON], .kind = a->val[O_KIND]};
     if (a->set[O_FROM]) {
-        f.due_from = mu_roster_local_ms(a->from, 0);
-        f.due_to = mu_roster_local_ms(a->to + 1, 0);
+        f.due_from = mu_local_ms(a->from, 0);
+        f.due_to = mu_local_ms(a->to + 1, 0);
     }
     enum mu_err rc = mu_store_notice_list(s, &f, &v, &n, &err);
     if (rc)
@@ -464,7 +464,7 @@ static int do_notices(struct mu_store *s, struct args *a)
         printf("[");
         for (size_t i = 0; i < n; i++) {
             char due[26];
-            mu_roster_format_local(v[i].due_at, due);
+            mu_local_format(v[i].due_at, due);
             printf("%s\n  {\"id\": %" PRId64 ", \"kind\": \"", i ? "," : "", v[i].id);
             const char *fields[] = {v[i].kind, v[i].person, v[i].subject, v[i].body, v[i].ref};
             const char *names[] = {"kind", "person", "subject", "body", "ref"};
@@ -506,8 +506,8 @@ static int do_ical(struct mu_store *s, struct args *a)
     struct mu_shift_filter f = {.plan_id = a->val[O_PLAN], .person = a->val[O_PERSON],
                                 .published_only = 1};
     if (a->set[O_FROM]) {
-        f.from_ms = mu_roster_local_ms(a->from, 0);
-        f.to_ms = mu_roster_local_ms(a->to + 1, 0);
+        f.from_ms = mu_local_ms(a->from, 0);
+        f.to_ms = mu_local_ms(a->to + 1, 0);
         f.by_start = 1;
     }
     enum mu_err rc = mu_app_roster_ical(s, &f, &text, &err);

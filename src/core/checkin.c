@@ -146,110 +146,6 @@ int mu_checkin_count_parse(const char *s, int64_t *out)
 
 /* ---------------------------------------------------------------- time */
 
-int64_t mu_checkin_local_ms(int32_t day, int minutes)
-{
-    return (int64_t)day * DAY_MS + (int64_t)minutes * 60000 - MU_CHECKIN_UTC_OFFSET_MS;
-}
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    int64_t q = a / b;
-    if ((a % b != 0) && ((a < 0) != (b < 0)))
-        q--;
-    return q;
-}
-
-int32_t mu_checkin_local_day(int64_t ms)
-{
-    return (int32_t)floor_div(ms + MU_CHECKIN_UTC_OFFSET_MS, DAY_MS);
-}
-
-int mu_checkin_local_minutes(int64_t ms)
-{
-    int64_t local = ms + MU_CHECKIN_UTC_OFFSET_MS;
-    int64_t in_day = local - floor_div(local, DAY_MS) * DAY_MS;
-    return (int)(in_day / 60000);
-}
-
-/* Exactly @p n digits at @p s into *out. */
-static int num(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 1;
-}
-
-static enum mu_err bad_time(const char *s, struct mu_error *err)
-{
-    return mu_error_field(err, MU_EINVAL, "at",
-                          "'%.60s' is not a date and time: use YYYY-MM-DDTHH:MM (UTC+8), "
-                          "optionally with :SS and Z or +HH:MM",
-                          s);
-}
-
-enum mu_err mu_checkin_time_parse(const char *s, int64_t *ms, struct mu_error *err)
-{
-    int y, mo, d, h, mi, sec = 0;
-    int64_t offset = MU_CHECKIN_UTC_OFFSET_MS;
-    size_t len = s ? strlen(s) : 0;
-    if (len < 16 || !num(s, 4, &y) || s[4] != '-' || !num(s + 5, 2, &mo) || s[7] != '-' ||
-        !num(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') || !num(s + 11, 2, &h) ||
-        s[13] != ':' || !num(s + 14, 2, &mi))
-        return bad_time(s ? s : "", err);
-    const char *p = s + 16;
-    if (*p == ':') {
-        if (!num(p + 1, 2, &sec))
-            return bad_time(s, err);
-        p += 3;
-    }
-    if (*p == 'Z') {
-        offset = 0;
-        p++;
-    } else if (*p == '+' || *p == '-') {
-        int oh, om = 0, sign = *p == '-' ? -1 : 1;
-        if (!num(p + 1, 2, &oh))
-            return bad_time(s, err);
-        p += 3;
-        if (*p == ':') {
-            if (!num(p + 1, 2, &om))
-                return bad_time(s, err);
-            p += 3;
-        } else if (*p >= '0' && *p <= '9') {
-            if (!num(p, 2, &om))
-                return bad_time(s, err);
-            p += 2;
-        }
-        if (oh > 14 || om > 59)
-            return bad_time(s, err);
-        offset = sign * ((int64_t)oh * 3600000 + (int64_t)om * 60000);
-    }
-    if (*p || !mu_date_valid(y, mo, d) || h > 23 || mi > 59 || sec > 59)
-        return bad_time(s, err);
-    *ms = (int64_t)mu_date_from_ymd(y, mo, d) * DAY_MS + (int64_t)h * 3600000 +
-          (int64_t)mi * 60000 + (int64_t)sec * 1000 - offset;
-    return MU_OK;
-}
-
-void mu_checkin_time_format(int64_t ms, char out[static 26])
-{
-    int32_t day = mu_checkin_local_day(ms);
-    int64_t rest = ms + MU_CHECKIN_UTC_OFFSET_MS - (int64_t)day * DAY_MS;
-    int secs = (int)(rest / 1000);
-    int y, m, d;
-    mu_date_to_ymd(day, &y, &m, &d);
-    if (y < 0 || y > 9999)
-        y = y < 0 ? 0 : 9999;
-    char t[64];
-    snprintf(t, sizeof(t), "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, secs / 3600 % 24,
-             secs / 60 % 60, secs % 60);
-    memcpy(out, t, 25);
-    out[25] = '\0';
-}
 
 /* ---------------------------------------------------------------- schedule */
 
@@ -381,7 +277,7 @@ size_t mu_checkin_slots(const struct mu_checkin_schedule *s, const struct mu_cal
     for (size_t i = 0; i < s->ntimes; i++) {
         out[i].day = day;
         out[i].minutes = s->times[i];
-        out[i].due_at = mu_checkin_local_ms(day, s->times[i]);
+        out[i].due_at = mu_local_ms(day, s->times[i]);
         out[i].close_at = out[i].due_at + s->ci->grace * 1000;
     }
     return s->ntimes;
@@ -397,7 +293,7 @@ enum mu_err mu_checkin_assign(const struct mu_checkin_schedule *s, const struct 
                               struct mu_checkin_slot *slot, int *late, struct mu_error *err)
 {
     struct mu_checkin_slot v[MU_CHECKIN_MAX_SLOTS];
-    int32_t at_day = mu_checkin_local_day(at);
+    int32_t at_day = mu_local_day(at, NULL);
     int32_t day = want_day >= 0 ? want_day : at_day;
     char ds[11];
     fmt_day(day, ds);

@@ -178,3 +178,97 @@ void mu_time_format_utc(int64_t ms, char out[static 21])
     out[19] = 'Z';
     out[20] = '\0';
 }
+
+#define DAY_MS (86400LL * 1000)
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        q--;
+    return q;
+}
+
+int64_t mu_local_ms(int32_t day, int minutes)
+{
+    return (int64_t)day * DAY_MS + (int64_t)minutes * 60000 - MU_LOCAL_OFFSET_MS;
+}
+
+int32_t mu_local_day(int64_t ms, int *minutes)
+{
+    int64_t local = ms + MU_LOCAL_OFFSET_MS;
+    int64_t day = floor_div(local, DAY_MS);
+    if (minutes)
+        *minutes = (int)((local - day * DAY_MS) / 60000);
+    return (int32_t)day;
+}
+
+int mu_local_minutes(int64_t ms)
+{
+    int minutes;
+    mu_local_day(ms, &minutes);
+    return minutes;
+}
+
+void mu_local_format(int64_t ms, char out[static 26])
+{
+    /* The UTC formatter shifted by the offset, with the offset spelled out. */
+    mu_time_format_utc(ms + MU_LOCAL_OFFSET_MS, out);
+    memcpy(out + 19, "+08:00", 7);
+}
+
+static enum mu_err bad_local(const char *s, struct mu_error *err)
+{
+    return mu_error_set(err, MU_EINVAL,
+                        "'%.60s' is not a date and time: use YYYY-MM-DDTHH:MM (UTC+8), "
+                        "optionally with :SS and Z or +HH:MM",
+                        s);
+}
+
+enum mu_err mu_local_parse(const char *s, int64_t *ms, struct mu_error *err)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    int64_t offset = MU_LOCAL_OFFSET_MS;
+    size_t len = s ? strlen(s) : 0;
+    if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+        !digits(s + 8, 2, &d))
+        return bad_local(s ? s : "", err);
+    const char *p = s + 10;
+    if (*p) {
+        if ((*p != 'T' && *p != ' ') || len < 16 || !digits(p + 1, 2, &h) || p[3] != ':' ||
+            !digits(p + 4, 2, &mi))
+            return bad_local(s, err);
+        p += 6;
+        if (*p == ':') {
+            if (!digits(p + 1, 2, &sec))
+                return bad_local(s, err);
+            p += 3;
+        }
+        if (*p == 'Z') {
+            offset = 0;
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int oh, om = 0, sign = *p == '-' ? -1 : 1;
+            if (!digits(p + 1, 2, &oh))
+                return bad_local(s, err);
+            p += 3;
+            if (*p == ':') {
+                if (!digits(p + 1, 2, &om))
+                    return bad_local(s, err);
+                p += 3;
+            } else if (*p >= '0' && *p <= '9') {
+                if (!digits(p, 2, &om))
+                    return bad_local(s, err);
+                p += 2;
+            }
+            if (oh > 14 || om > 59)
+                return bad_local(s, err);
+            offset = sign * ((int64_t)oh * 3600000 + (int64_t)om * 60000);
+        }
+    }
+    if (*p || !mu_date_valid(y, mo, d) || h > 23 || mi > 59 || sec > 59)
+        return bad_local(s, err);
+    *ms = (int64_t)mu_date_from_ymd(y, mo, d) * DAY_MS + (int64_t)h * 3600000 +
+          (int64_t)mi * 60000 + (int64_t)sec * 1000 - offset;
+    return MU_OK;
+}

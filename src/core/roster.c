@@ -21,89 +21,6 @@
 #define DAY_MS (86400LL * 1000)
 #define MAX_DAYS 366
 
-int64_t mu_roster_local_ms(int32_t day, int minutes)
-{
-    return (int64_t)day * DAY_MS + (int64_t)minutes * 60000 - MU_ROSTER_TZ_MS;
-}
-
-int32_t mu_roster_local_day(int64_t ms, int *minutes)
-{
-    int64_t local = ms + MU_ROSTER_TZ_MS;
-    int64_t day = local >= 0 ? local / DAY_MS : -((-local + DAY_MS - 1) / DAY_MS);
-    if (minutes)
-        *minutes = (int)((local - day * DAY_MS) / 60000);
-    return (int32_t)day;
-}
-
-void mu_roster_format_local(int64_t ms, char out[static 26])
-{
-    int64_t local = ms + MU_ROSTER_TZ_MS;
-    int64_t day = local >= 0 ? local / DAY_MS : -((-local + DAY_MS - 1) / DAY_MS);
-    int sod = (int)((local - day * DAY_MS) / 1000);
-    int h = sod / 3600, m = sod / 60 % 60, sec = sod % 60;
-    mu_date_format((int32_t)day, out);
-    out[10] = 'T';
-    out[11] = (char)('0' + h / 10);
-    out[12] = (char)('0' + h % 10);
-    out[13] = ':';
-    out[14] = (char)('0' + m / 10);
-    out[15] = (char)('0' + m % 10);
-    out[16] = ':';
-    out[17] = (char)('0' + sec / 10);
-    out[18] = (char)('0' + sec % 10);
-    memcpy(out + 19, "+08:00", 7);
-}
-
-static int two_digits(const char *s, int *v)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return 0;
-    *v = (s[0] - '0') * 10 + (s[1] - '0');
-    return 1;
-}
-
-enum mu_err mu_roster_parse_time(const char *s, int64_t *out, struct mu_error *err)
-{
-    int32_t day;
-    int h = 0, m = 0, sec = 0, off = (int)(MU_ROSTER_TZ_MS / 60000);
-    size_t len = s ? strlen(s) : 0;
-    if (len < 10 || mu_date_parse(s, 10, &day, NULL))
-        goto bad;
-    const char *p = s + 10;
-    if (*p) {
-        if ((*p != 'T' && *p != ' ') || !two_digits(p + 1, &h) || p[3] != ':' ||
-            !two_digits(p + 4, &m))
-            goto bad;
-        p += 6;
-        if (*p == ':') {
-            if (!two_digits(p + 1, &sec))
-                goto bad;
-            p += 3;
-        }
-        if (h > 23 || m > 59 || sec > 59)
-            goto bad;
-        if (*p == 'Z') {
-            off = 0;
-            p++;
-        } else if (*p == '+' || *p == '-') {
-            int oh, om;
-            if (!two_digits(p + 1, &oh) || p[3] != ':' || !two_digits(p + 4, &om) || oh > 14 ||
-                om > 59)
-                goto bad;
-            off = (oh * 60 + om) * (*p == '-' ? -1 : 1);
-            p += 6;
-        }
-        if (*p)
-            goto bad;
-    }
-    *out = (int64_t)day * DAY_MS + ((int64_t)h * 3600 + m * 60 + sec) * 1000 -
-           (int64_t)off * 60000;
-    return MU_OK;
-bad:
-    return mu_error_set(err, MU_EINVAL,
-                        "'%.64s' is not a time; use YYYY-MM-DDTHH:MM, optionally :SS and an offset",
-                        s ? s : "");
-}
 
 enum mu_shift_class mu_roster_day_class(const struct mu_calendar *cal, int32_t day)
 {
@@ -308,9 +225,9 @@ enum mu_err mu_roster_generate(const struct mu_roster_gen_in *in,
         enum mu_shift_class cls = mu_roster_day_class(in->cal, day);
         for (int half = 0; half < (two ? 2 : 1); half++, shift_no++) {
             int night = two ? half : 1; /* a 24h shift includes a night */
-            int64_t start = mu_roster_local_ms(day, d->start + (half ? day_len : 0));
-            int64_t end = two && !half ? mu_roster_local_ms(day, d->start + day_len)
-                                       : mu_roster_local_ms(day + 1, d->start);
+            int64_t start = mu_local_ms(day, d->start + (half ? day_len : 0));
+            int64_t end = two && !half ? mu_local_ms(day, d->start + day_len)
+                                       : mu_local_ms(day + 1, d->start);
             for (size_t p = 0; p < d->npools; p++) {
                 const struct mu_plan_pool *pool = &d->pools[p];
                 int per = (int)pool->per_shift;

@@ -83,7 +83,7 @@ static enum mu_err insert_one(struct mu_store *s, const struct mu_actor *actor,
         return mu_error_set(err, MU_ESTORE, "check-in insert returned no id");
 
     char object[3 * MU_STORE_MAX_NAME + 16], summary[MU_STORE_MAX_SUMMARY], slot[26];
-    mu_checkin_time_format(r->slot_at, slot);
+    mu_local_format(r->slot_at, slot);
     slot[16] = '\0'; /* "YYYY-MM-DDTHH:MM" */
     snprintf(object, sizeof(object), "checkin:%s/%s/%s", r->plan_id, r->checkin_id, r->unit);
     if (r->nil)
@@ -229,7 +229,7 @@ enum mu_err mu_store_checkin_reminders_put(struct mu_store *s, const struct mu_a
     if (rc)
         goto out;
     char object[2 * MU_STORE_MAX_NAME + 16], summary[128], slot[26];
-    mu_checkin_time_format(slot_at, slot);
+    mu_local_format(slot_at, slot);
     slot[16] = '\0';
     snprintf(object, sizeof(object), "checkin:%s/%s", plan_id, checkin_id);
     snprintf(summary, sizeof(summary), "slot %s: %zu reminder%s", slot, nnotices,

@@ -203,7 +203,7 @@ static enum mu_err check_name(const char *v, const char *field, struct mu_error 
 
 static void local_str(int64_t ms, char out[26])
 {
-    mu_roster_format_local(ms, out);
+    mu_local_format(ms, out);
 }
 
 /* Cancel the unsent notices of the shifts about to be deleted. */

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include <muster/mem.h>
+#include <muster/date.h>
 #include <muster/store.h>
 
 #include "core/account.h"
@@ -1637,7 +1638,7 @@ static void test_checkin_summaries_and_reminders(void **state)
 static int64_t roster_seed(struct fixture *f, struct mu_error *err)
 {
     struct mu_actor a = actor_at("officer", 1700000000000);
-    int64_t d1 = mu_roster_local_ms(20485, 480), d2 = mu_roster_local_ms(20486, 480);
+    int64_t d1 = mu_local_ms(20485, 480), d2 = mu_local_ms(20486, 480);
     struct mu_shift_new v[] = {{"leaders", "带班领导", "li", d1, d2, 0},
                                {"leaders", "带班领导", "wang", d2, d2 + 86400000, 0}};
     size_t del = 9, ins = 0;
@@ -1664,7 +1665,7 @@ static void test_roster_shifts_publish_replace(void **state)
     struct mu_error err = {0};
     struct mu_actor a = actor_at("officer", 1700000100000);
     int64_t id = roster_seed(f, &err);
-    int64_t d1 = mu_roster_local_ms(20485, 480), end = mu_roster_local_ms(20487, 480);
+    int64_t d1 = mu_local_ms(20485, 480), end = mu_local_ms(20487, 480);
 
     /* Publish only the first day. */
     struct mu_shift *pub = NULL;

@@ -99,12 +99,52 @@ static void durations(void **state)
     }
 }
 
+static int64_t L(const char *s)
+{
+    int64_t ms = 0;
+    assert_int_equal(mu_local_parse(s, &ms, NULL), MU_OK);
+    return ms;
+}
+
+static void local_time(void **state)
+{
+    (void)state;
+    /* 2026-02-17T00:00+08:00 is 2026-02-16T16:00Z. */
+    int64_t midnight = L("2026-02-17");
+    assert_true(midnight == L("2026-02-16T16:00Z"));
+    assert_true(midnight == L("2026-02-17T00:00:00+08:00"));
+    assert_true(midnight == L("2026-02-17 01:00+0900"));
+    assert_true(midnight == L("2026-02-16T10:00-06"));
+    assert_true(midnight == mu_local_ms(D("2026-02-17"), 0));
+    int m = -1;
+    assert_int_equal(mu_local_day(midnight - 1, &m), D("2026-02-16"));
+    assert_int_equal(m, 1439);
+    assert_int_equal(mu_local_day(midnight, &m), D("2026-02-17"));
+    assert_int_equal(m, 0);
+    assert_int_equal(mu_local_minutes(L("2026-02-17T09:30:59")), 570);
+    /* Before the epoch, days still round down. */
+    assert_int_equal(mu_local_day(L("1969-12-31T23:59"), NULL), -1);
+    char out[26];
+    mu_local_format(L("2026-02-16T17:30:05Z"), out);
+    assert_string_equal(out, "2026-02-17T01:30:05+08:00");
+    const char *bad[] = {"", "2026-02", "2026-02-17T9:30", "2026-02-30T09:30", "2026-02-17T24:00",
+                         "2026-02-17T09:60", "2026-02-17T09:30+8", "2026-02-17T09:30 ",
+                         "yesterday", "2026-02-17T09:30:00.5", "2026-02-17T09:30+15:00"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int64_t ms = 42;
+        struct mu_error err;
+        assert_int_equal(mu_local_parse(bad[i], &ms, &err), MU_EINVAL);
+        assert_int_equal(ms, 42);
+        assert_non_null(strstr(err.msg, "is not a date and time"));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(epoch_and_known_weekdays), cmocka_unit_test(round_trip_every_day),
         cmocka_unit_test(rejects_bad_dates),        cmocka_unit_test(clock_times),
-        cmocka_unit_test(durations),
+        cmocka_unit_test(durations),                cmocka_unit_test(local_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,25 +120,25 @@ static void test_time(void **state)
     char buf[26];
     int64_t ms = 0;
     int mins = 0;
-    assert_int_equal(mu_roster_local_ms(D("2026-02-01"), 8 * 60), 1769904000000LL);
-    mu_roster_format_local(1769904000000LL, buf);
+    assert_int_equal(mu_local_ms(D("2026-02-01"), 8 * 60), 1769904000000LL);
+    mu_local_format(1769904000000LL, buf);
     assert_string_equal(buf, "2026-02-01T08:00:00+08:00");
-    assert_int_equal(mu_roster_local_day(1769904000000LL - 8 * 3600000LL - 1, &mins),
+    assert_int_equal(mu_local_day(1769904000000LL - 8 * 3600000LL - 1, &mins),
                      D("2026-01-31"));
     assert_int_equal(mins, 1439);
-    assert_int_equal(mu_roster_parse_time("2026-02-01T08:00", &ms, NULL), MU_OK);
+    assert_int_equal(mu_local_parse("2026-02-01T08:00", &ms, NULL), MU_OK);
     assert_int_equal(ms, 1769904000000LL);
-    assert_int_equal(mu_roster_parse_time("2026-02-01T00:00:00Z", &ms, NULL), MU_OK);
+    assert_int_equal(mu_local_parse("2026-02-01T00:00:00Z", &ms, NULL), MU_OK);
     assert_int_equal(ms, 1769904000000LL);
-    assert_int_equal(mu_roster_parse_time("2026-02-01T08:00:00+08:00", &ms, NULL), MU_OK);
+    assert_int_equal(mu_local_parse("2026-02-01T08:00:00+08:00", &ms, NULL), MU_OK);
     assert_int_equal(ms, 1769904000000LL);
-    assert_int_equal(mu_roster_parse_time("2026-02-01", &ms, NULL), MU_OK);
+    assert_int_equal(mu_local_parse("2026-02-01", &ms, NULL), MU_OK);
     assert_int_equal(ms, 1769904000000LL - 8 * 3600000LL);
     struct mu_error err = {0};
-    assert_int_equal(mu_roster_parse_time("2026-02-01T25:00", &ms, &err), MU_EINVAL);
-    assert_non_null(strstr(err.msg, "'2026-02-01T25:00' is not a time"));
-    assert_int_equal(mu_roster_parse_time("2026-02-01T08:00x", &ms, NULL), MU_EINVAL);
-    assert_int_equal(mu_roster_parse_time("tomorrow", &ms, NULL), MU_EINVAL);
+    assert_int_equal(mu_local_parse("2026-02-01T25:00", &ms, &err), MU_EINVAL);
+    assert_non_null(strstr(err.msg, "'2026-02-01T25:00' is not a date and time"));
+    assert_int_equal(mu_local_parse("2026-02-01T08:00x", &ms, NULL), MU_EINVAL);
+    assert_int_equal(mu_local_parse("tomorrow", &ms, NULL), MU_EINVAL);
 }
 
 static void test_classes(void **state)
@@ -230,13 +230,13 @@ static void test_day_night_boundaries(void **state)
     char s[26], e[26];
     generate(&in, &v, &n);
     assert_int_equal(n, 4);
-    mu_roster_format_local(v[0].start_ms, s);
-    mu_roster_format_local(v[0].end_ms, e);
+    mu_local_format(v[0].start_ms, s);
+    mu_local_format(v[0].end_ms, e);
     assert_string_equal(s, "2026-02-01T08:30:00+08:00");
     assert_string_equal(e, "2026-02-01T17:30:00+08:00");
     assert_int_equal(v[0].night, 0);
-    mu_roster_format_local(v[1].start_ms, s);
-    mu_roster_format_local(v[1].end_ms, e);
+    mu_local_format(v[1].start_ms, s);
+    mu_local_format(v[1].end_ms, e);
     assert_string_equal(s, "2026-02-01T17:30:00+08:00");
     assert_string_equal(e, "2026-02-02T08:30:00+08:00");
     assert_int_equal(v[1].night, 1);
@@ -324,7 +324,7 @@ static void test_keep_fixed(void **state)
     size_t sizes[] = {3, 4};
     int64_t per[] = {1, 2};
     duty_init(&f, MU_DUTY_24H, 2, sizes, per);
-    int64_t d3 = mu_roster_local_ms(D("2026-02-03"), 8 * 60);
+    int64_t d3 = mu_local_ms(D("2026-02-03"), 8 * 60);
     struct mu_roster_fixed fx[] = {{"leaders", d3, 0, "L2"}, {"staff", d3, 1, "S0"},
                                    {"staff", d3, 0, "outsider"}};
     struct mu_roster_gen_in in = {.duty = &f.duty, .cal = *state, .fixed = fx, .nfixed = 3,
@@ -380,13 +380,13 @@ static void test_gaps(void **state)
     assert_int_equal(nulls, 1 + 3); /* L0's day away, and a third staff place every day */
     struct mu_roster_gap *g = NULL;
     size_t ng = 0;
-    int64_t from = mu_roster_local_ms(D("2026-02-01"), 8 * 60);
-    int64_t to = mu_roster_local_ms(D("2026-02-04"), 8 * 60);
+    int64_t from = mu_local_ms(D("2026-02-01"), 8 * 60);
+    int64_t to = mu_local_ms(D("2026-02-04"), 8 * 60);
     assert_int_equal(mu_roster_gaps(&f.duty, sp, ns, from, to, &g, &ng, NULL), MU_OK);
     assert_int_equal(ng, 2);
     assert_int_equal(g[0].pool, 0);
-    assert_int_equal(g[0].start_ms, mu_roster_local_ms(D("2026-02-02"), 8 * 60));
-    assert_int_equal(g[0].end_ms, mu_roster_local_ms(D("2026-02-03"), 8 * 60));
+    assert_int_equal(g[0].start_ms, mu_local_ms(D("2026-02-02"), 8 * 60));
+    assert_int_equal(g[0].end_ms, mu_local_ms(D("2026-02-03"), 8 * 60));
     assert_int_equal(g[0].missing, 1);
     assert_int_equal(g[1].pool, 1); /* merged over the three days */
     assert_int_equal(g[1].start_ms, from);
