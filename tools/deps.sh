@@ -7,7 +7,7 @@
 #   tools/deps.sh --browser also Chromium and Node for the browser tests
 set -eu
 
-pkgs="build-essential cmake pkg-config git ca-certificates curl tzdata
+pkgs="build-essential cmake pkg-config git ca-certificates curl openssl tzdata
 libsqlite3-dev sqlite3 libpq-dev postgresql libmicrohttpd-dev libjansson-dev
 libyaml-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libcurl4-openssl-dev
 libxlsxwriter-dev libical-dev libcmocka-dev libcairo2-dev libpango1.0-dev

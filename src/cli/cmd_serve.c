@@ -6,21 +6,83 @@
  * blocked in every thread and taken by sigwait() here, so no handler code
  * runs in signal context. (cmd_serve is the one CLI file that includes an
  * http/ header: the server is part of this binary, not of libmuster.)
+ * With --tls-cert and --tls-key it serves HTTPS; the working-day calendar
+ * is loaded once from DATADIR/calendars for the dashboard.
  */
 #include "cli.h"
 
+#include <errno.h>
+#include <muster/calendar.h>
 #include <muster/log.h>
+#include <muster/mem.h>
 #include <muster/store.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../http/auth.h"
 #include "../http/router.h"
 #include "../http/server.h"
 
 static const char usage[] =
-    "muster [--db DSN] serve [--listen HOST:PORT] [--threads N] [--print-routes]";
+    "muster [--db DSN] serve [--listen HOST:PORT] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
+    "       [--trust-proxy] [--print-routes | --print-access]";
+
+#define PEM_MAX (1024 * 1024) /* a certificate chain or key file larger than this is refused */
+
+/* Read the PEM file @p path into *out (mu_free); prints the error naming it and returns 1. */
+static int read_pem(const char *what, const char *path, char **out)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0;
+    if (!f) {
+        fprintf(stderr, "muster: cannot read TLS %s '%s': %s\n", what, path, strerror(errno));
+        return 1;
+    }
+    buf = mu_malloc(PEM_MAX + 1);
+    if (buf)
+        n = fread(buf, 1, PEM_MAX + 1, f);
+    int bad = !buf || ferror(f) || n == 0 || n > PEM_MAX;
+    fclose(f);
+    if (bad) {
+        fprintf(stderr, "muster: cannot read TLS %s '%s': %s\n", what, path,
+                !buf ? "out of memory" : n == 0 ? "empty or unreadable" : "larger than 1 MiB");
+        mu_free(buf);
+        return 1;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    return 0;
+}
+
+/*
+ * The calendar for the dashboard from DATADIR/calendars. A missing directory
+ * is a warning (every year then follows the normal week); a bad file stops
+ * the server, as it would give wrong working days.
+ */
+static int load_calendar(const struct cli_ctx *ctx, struct mu_calendar **out)
+{
+    char dir[4096];
+    struct mu_error err = {0};
+    int w = snprintf(dir, sizeof(dir), "%s/calendars", ctx->datadir);
+    if (w < 0 || (size_t)w >= sizeof(dir)) {
+        fprintf(stderr, "muster: data directory path is too long\n");
+        return 1;
+    }
+    enum mu_err rc = mu_calendar_load_dir(dir, out, &err);
+    if (rc == MU_EIO) {
+        mu_log(MU_LOG_WARN, "http", "no holiday data (%s): weekdays only", err.msg);
+        *out = mu_calendar_new();
+        rc = *out ? MU_OK : MU_ENOMEM;
+    }
+    if (rc) {
+        cli_fail(rc, &err);
+        return 1;
+    }
+    return 0;
+}
 
 static int parse_threads(const char *s, unsigned *out)
 {
@@ -42,11 +104,16 @@ static int parse_threads(const char *s, unsigned *out)
 int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
 {
     const char *listen = "127.0.0.1:8080", *threads_s = NULL;
-    int print_routes = 0, help = 0, npos = 0;
+    const char *cert_file = NULL, *key_file = NULL;
+    int print_routes = 0, print_access = 0, trust_proxy = 0, help = 0, npos = 0;
     const struct cli_opt opts[] = {
         {"--listen", CLI_VALUE, &listen, NULL},
         {"--threads", CLI_VALUE, &threads_s, NULL},
+        {"--tls-cert", CLI_VALUE, &cert_file, NULL},
+        {"--tls-key", CLI_VALUE, &key_file, NULL},
+        {"--trust-proxy", CLI_FLAG, NULL, &trust_proxy},
         {"--print-routes", CLI_FLAG, NULL, &print_routes},
+        {"--print-access", CLI_FLAG, NULL, &print_access},
         {"--help", CLI_FLAG, NULL, &help},
         {NULL, CLI_FLAG, NULL, NULL},
     };
@@ -61,6 +128,14 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     if (print_routes) {
         mu_http_routes_print(stdout);
         return fflush(stdout) == 0 ? MU_EXIT_OK : MU_EXIT_FAIL;
+    }
+    if (print_access) {
+        mu_http_routes_print_access(stdout);
+        return fflush(stdout) == 0 ? MU_EXIT_OK : MU_EXIT_FAIL;
+    }
+    if (!cert_file != !key_file) {
+        fprintf(stderr, "muster: --tls-cert and --tls-key go together: give both or neither\n");
+        return cli_usage(usage);
     }
 
     struct mu_error err = {0};
@@ -87,16 +162,40 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     struct mu_http_env env;
     memset(&env, 0, sizeof(env));
     pthread_mutex_init(&env.store_lock, NULL);
+    pthread_mutex_init(&env.auth_lock, NULL);
     struct mu_http_server *srv = NULL;
+    struct mu_calendar *cal = NULL;
+    char *cert = NULL, *key = NULL;
     int code = MU_EXIT_OK;
+    enum mu_err rc;
 
-    enum mu_err rc = mu_store_open(ctx->db, &env.store, &err);
+    if (cert_file &&
+        (read_pem("certificate", cert_file, &cert) || read_pem("key", key_file, &key))) {
+        code = MU_EXIT_FAIL;
+        goto out;
+    }
+    if (load_calendar(ctx, &cal)) {
+        code = MU_EXIT_FAIL;
+        goto out;
+    }
+    rc = mu_store_open(ctx->db, &env.store, &err);
+    if (rc) {
+        code = cli_fail(rc, &err);
+        goto out;
+    }
+    /* A second connection for logins and password hashing (see http.h). */
+    rc = mu_store_open(ctx->db, &env.auth_store, &err);
     if (rc) {
         code = cli_fail(rc, &err);
         goto out;
     }
     env.db_engine = mu_store_engine(env.store);
+    env.calendar = cal;
+    env.tls = cert != NULL;
+    env.trust_proxy = trust_proxy;
     cfg.env = &env;
+    cfg.tls_cert_pem = cert; /* kept until the server stops */
+    cfg.tls_key_pem = key;
     rc = mu_http_server_start(&cfg, &srv, &err);
     if (rc) {
         code = cli_fail(rc, &err);
@@ -115,7 +214,12 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     srv = NULL;
 out:
     mu_http_server_stop(srv, 0);
+    mu_store_close(env.auth_store);
     mu_store_close(env.store);
+    mu_calendar_free(cal);
+    mu_free(cert);
+    mu_free(key);
+    pthread_mutex_destroy(&env.auth_lock);
     pthread_mutex_destroy(&env.store_lock);
     if (code == MU_EXIT_OK)
         mu_log(MU_LOG_INFO, "http", "stopped");

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <muster/err.h>
 #include <muster/query.h>
@@ -27,19 +28,25 @@
 
 /** Flags of a route (enum mu_route_flags, in the `flags` field of the table). */
 enum mu_route_flags {
-    /* Served without a session or token. Routes without it are refused with
-     * 401 until an authentication layer is installed (fail closed). */
+    /* Served without a session or token (the caller is still identified
+     * when they send one). Every other route needs one: 401 without, then
+     * the role check of the route's action (403), see auth.c. */
     MU_ROUTE_PUBLIC = 1 << 0,
     /* The route takes a JSON body: a body with another Content-Type is
      * refused with 415 before it is read. */
     MU_ROUTE_JSON_BODY = 1 << 1,
-    /* The route answers HTML for browsers (later): no JSON error bodies. */
+    /* The route answers HTML for browsers: a request without a session is
+     * redirected to /login?next=PATH (303) instead of a 401 JSON error. */
     MU_ROUTE_HTML = 1 << 2,
+    /* Any signed-in user may use the route whatever their role (their own
+     * profile, language, logout); the route's action is not checked. */
+    MU_ROUTE_ANY_USER = 1 << 3,
 };
 
 struct mu_store;
 struct mu_http_resp;
 struct mu_principal;
+struct mu_calendar;
 
 /**
  * What every handler receives as ctx: the server-wide state. The store is a
@@ -50,11 +57,26 @@ struct mu_http_env {
     struct mu_store *store;    /* borrowed from the caller of the server; may be NULL */
     pthread_mutex_t store_lock;
     const char *db_engine;     /* "sqlite" | "postgres"; static */
+    /* A second connection for the slow account work (Argon2id in login and
+     * user creation, ~50 ms each), so that it does not hold store_lock.
+     * Borrowed; may be NULL, and then the store above is used. */
+    struct mu_store *auth_store;
+    pthread_mutex_t auth_lock;
+    const struct mu_calendar *calendar; /* working days, loaded at start; borrowed; may be NULL */
+    int tls;                   /* 1: served over HTTPS (cookies get Secure) */
+    int trust_proxy;           /* 1: the client address is the last X-Forwarded-For hop */
 };
 
 /** Lock and return the store (NULL when there is none; still unlock). */
 struct mu_store *mu_http_store_acquire(struct mu_http_env *env);
 void mu_http_store_release(struct mu_http_env *env);
+
+/**
+ * Lock and return the store for slow account work (env->auth_store, or the
+ * main store when there is none); give it back with mu_http_auth_store_release().
+ */
+struct mu_store *mu_http_auth_store_acquire(struct mu_http_env *env);
+void mu_http_auth_store_release(struct mu_http_env *env);
 
 /** One request as handlers see it. All pointers are borrowed for the call. */
 struct mu_http_req {
@@ -86,6 +108,69 @@ const char *mu_http_req_param(const struct mu_http_req *req, const char *name);
  */
 const char *mu_http_req_header(const struct mu_http_req *req, const char *name);
 
+/** The value of cookie @p name sent with the request, or NULL; borrowed like a header. */
+const char *mu_http_req_cookie(const struct mu_http_req *req, const char *name);
+
+/**
+ * The client's address as text into @p out (@p outsz bytes; 64 is enough):
+ * the peer of the connection, or with env->trust_proxy the last hop of
+ * X-Forwarded-For when there is one. "" when unknown. Used for login
+ * throttling; never logged.
+ */
+void mu_http_req_remote_addr(const struct mu_http_req *req, const struct mu_http_env *env,
+                             char *out, size_t outsz);
+
+/** Milliseconds since the Unix epoch (CLOCK_REALTIME): the one clock of the HTTP layer. */
+int64_t mu_http_now_ms(void);
+
+/* ---- auth.c: sessions, CSRF and forms for handlers (docs/internals/auth-http.md) ---- */
+
+#define MU_HTTP_SESSION_COOKIE "muster_session"
+#define MU_HTTP_CSRF_HEADER "X-CSRF-Token"
+#define MU_HTTP_CSRF_FIELD "csrf" /* the form field of HTML form posts */
+
+/**
+ * Whether a state-changing request passes the CSRF check: 1 when it is not
+ * authenticated by a session cookie (no principal, or an API token), or
+ * when the X-CSRF-Token header or @p form_value (the "csrf" field of a form
+ * body; may be NULL) equals the session's CSRF token (constant time); 0
+ * otherwise. The auth layer already runs this check (header, or the form
+ * field of an application/x-www-form-urlencoded body) before every POST,
+ * PUT, PATCH and DELETE handler of a non-public route; public routes that
+ * act on a session call it themselves. The token to put in forms is
+ * req->principal->csrf.
+ */
+int mu_http_csrf_ok(const struct mu_http_req *req, const char *form_value);
+
+/**
+ * 1 when the request has no Origin header or names this server's own
+ * origin (http or https by env->tls, and the Host header; with
+ * env->trust_proxy X-Forwarded-Proto and X-Forwarded-Host win); 0 for
+ * another origin, including "null". The auth layer refuses cookie requests
+ * that change state from another origin; public form posts (the login
+ * form) may call it themselves against login CSRF.
+ */
+int mu_http_origin_ok(const struct mu_http_req *req, const struct mu_http_env *env);
+
+/**
+ * Parse an application/x-www-form-urlencoded body into @p out (empty, as
+ * after mu_query_init(); release it with mu_query_release()) with the query
+ * parser (<muster/query.h>, same encoding and limits: 4096 bytes, 32
+ * fields). An empty body gives no fields. Errors: MU_EINVAL with field
+ * "Content-Type" when the body is another media type (answer 415), or the
+ * field at fault; MU_ENOMEM.
+ */
+enum mu_err mu_http_req_form(const struct mu_http_req *req, struct mu_query *out,
+                             struct mu_error *err);
+
+/**
+ * Add the session cookie to @p resp: `muster_session=VALUE; Path=/;
+ * HttpOnly; SameSite=Strict; Max-Age=N` (+ `; Secure` with TLS). @p value
+ * "" and @p max_age 0 clear it. Returns 0 or the 500 set on failure.
+ */
+int mu_http_resp_session_cookie(struct mu_http_resp *resp, const struct mu_http_env *env,
+                                const char *value, long max_age);
+
 /**
  * The request body as a JSON object, parsed and checked against the limits
  * (json.c). On success *out is owned by the caller (json_decref) and 0 is
@@ -101,6 +186,7 @@ struct mu_http_resp {
     size_t body_len;
     const char *content_type;  /* static; NULL when there is no body */
     const char *cache_control; /* static; NULL means "no-store" */
+    int event_stream;          /* 1: stream server-sent events instead of body (h_events.c) */
     size_t nheaders;
     struct {
         const char *name;      /* static */

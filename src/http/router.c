@@ -6,6 +6,7 @@
  * small, so lookup is a linear scan; each pattern match is allocation-free.
  */
 #include "router.h"
+#include "web.h"
 
 #include <string.h>
 
@@ -13,6 +14,38 @@
 
 static const struct mu_http_route routes[] = {
     {"GET", "/api/v1/health", h_health_get, MU_ROUTE_PUBLIC, MU_ACTION_READ},
+    /* auth and the JSON API (auth.c decides who may call; see auth-http.md) */
+    {"POST", "/api/v1/session", h_session_post, MU_ROUTE_PUBLIC | MU_ROUTE_JSON_BODY,
+     MU_ACTION_READ},
+    {"DELETE", "/api/v1/session", h_session_delete, MU_ROUTE_PUBLIC, MU_ACTION_READ},
+    {"GET", "/api/v1/me", h_me_get, MU_ROUTE_ANY_USER, MU_ACTION_READ},
+    {"PUT", "/api/v1/me/lang", h_me_lang_put, MU_ROUTE_ANY_USER | MU_ROUTE_JSON_BODY,
+     MU_ACTION_READ},
+    {"GET", "/api/v1/users", h_users_list, 0, MU_ACTION_ADMIN},
+    {"POST", "/api/v1/users", h_users_post, MU_ROUTE_JSON_BODY, MU_ACTION_ADMIN},
+    {"POST", "/api/v1/users/{name}/disable", h_users_disable, 0, MU_ACTION_ADMIN},
+    {"POST", "/api/v1/users/{name}/enable", h_users_enable, 0, MU_ACTION_ADMIN},
+    {"GET", "/api/v1/plans", h_plans_list, 0, MU_ACTION_READ},
+    {"GET", "/api/v1/plans/{id}", h_plans_get, 0, MU_ACTION_READ},
+    {"GET", "/api/v1/plans/{id}/versions/{version}", h_plans_version_get, 0, MU_ACTION_READ},
+    {"GET", "/api/v1/plans/{id}/diff", h_plans_diff_get, 0, MU_ACTION_READ},
+    {"GET", "/api/v1/dashboard", h_dashboard_get, 0, MU_ACTION_READ},
+    {"GET", "/api/v1/events", h_events_get, MU_ROUTE_ANY_USER, MU_ACTION_READ},
+    /* the web UI (h_pages_*.c, static.c; docs/internals/web.md) */
+    {"GET", "/", h_page_dashboard, MU_ROUTE_HTML | MU_ROUTE_ANY_USER, MU_ACTION_READ},
+    {"GET", "/login", h_page_login_get, MU_ROUTE_PUBLIC | MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/login", h_page_login_post, MU_ROUTE_PUBLIC | MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/logout", h_page_logout_post, MU_ROUTE_PUBLIC | MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/lang", h_page_lang_post, MU_ROUTE_PUBLIC | MU_ROUTE_HTML, MU_ACTION_READ},
+    {"GET", "/plans", h_page_plans, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"GET", "/plans/{id}", h_page_plan, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"GET", "/plans/{id}/diff", h_page_plan_diff, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"GET", "/plans/{id}/print", h_page_plan_print, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"GET", "/admin/users", h_page_users, MU_ROUTE_HTML, MU_ACTION_ADMIN},
+    {"POST", "/admin/users", h_page_users_add, MU_ROUTE_HTML, MU_ACTION_ADMIN},
+    {"POST", "/admin/users/{name}/disable", h_page_user_disable, MU_ROUTE_HTML, MU_ACTION_ADMIN},
+    {"POST", "/admin/users/{name}/enable", h_page_user_enable, MU_ROUTE_HTML, MU_ACTION_ADMIN},
+    {"GET", "/static/{file}", h_static_get, MU_ROUTE_PUBLIC, MU_ACTION_READ},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -70,6 +103,12 @@ enum mu_http_lookup mu_http_route_find(const char *method, const char *path, siz
     }
     /* The scan matched again with other routes; params are only valid on FOUND. */
     return path_known ? MU_HTTP_NO_METHOD : MU_HTTP_NO_PATH;
+}
+
+const struct mu_http_route *mu_http_routes_table(size_t *n)
+{
+    *n = NROUTES;
+    return routes;
 }
 
 void mu_http_routes_print(FILE *f)

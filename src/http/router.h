@@ -48,7 +48,24 @@ enum mu_http_lookup mu_http_route_find(const char *method, const char *path, siz
 /** Print one "METHOD PATTERN" line per route to @p f, in table order. */
 void mu_http_routes_print(FILE *f);
 
+/** The route table itself (static) and its length in *n, for auth.c's --print-access. */
+const struct mu_http_route *mu_http_routes_table(size_t *n);
+
 /* ---- handlers (h_<resource>.c) ---- */
 int h_health_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+/* auth and the JSON API (h_session.c, h_me.c, h_users.c, h_plans.c) */
+int h_session_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_session_delete(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_me_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_me_lang_put(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_users_list(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_users_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_users_disable(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_users_enable(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_plans_list(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_plans_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_plans_version_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_plans_diff_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_dashboard_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
 
 #endif

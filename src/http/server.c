@@ -28,7 +28,9 @@
 #include <unistd.h>
 
 #include "access_log.h"
+#include "auth.h"
 #include "router.h"
+#include "web.h"
 
 #include "../util/banned.h"
 
@@ -38,6 +40,7 @@ struct mu_http_server {
     atomic_int inflight;     /* requests between request line and completion */
     atomic_int draining;     /* set at stop: responses say "Connection: close" */
     char url[96];
+    struct mu_sse_hub *hub;  /* server-sent event streams (h_events.c) */
 };
 
 /* One request, from its request line to its completion callback. */
@@ -210,13 +213,104 @@ const char *mu_http_req_header(const struct mu_http_req *req, const char *name)
                                        name);
 }
 
+const char *mu_http_req_cookie(const struct mu_http_req *req, const char *name)
+{
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_COOKIE_KIND,
+                                       name);
+}
+
+/* The last comma-separated hop of an X-Forwarded-For value, trimmed, into @p out. */
+static int last_hop(const char *xff, char *out, size_t outsz)
+{
+    const char *p = strrchr(xff, ',');
+    p = p ? p + 1 : xff;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strlen(p);
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n >= outsz)
+        return 0;
+    for (size_t i = 0; i < n; i++) /* an address: hex digits, dots and colons, brackets */
+        if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f') ||
+              (p[i] >= 'A' && p[i] <= 'F') || p[i] == '.' || p[i] == ':' || p[i] == '[' ||
+              p[i] == ']'))
+            return 0;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return 1;
+}
+
+void mu_http_req_remote_addr(const struct mu_http_req *req, const struct mu_http_env *env,
+                             char *out, size_t outsz)
+{
+    struct MHD_Connection *c = req->conn;
+    if (outsz == 0)
+        return;
+    out[0] = '\0';
+    if (env && env->trust_proxy) {
+        const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (xff && last_hop(xff, out, outsz))
+            return;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)outsz);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)outsz);
+}
+
+int64_t mu_http_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* ---- responses ---- */
+
+/* Server-sent event streams (h_events.c): the hub parks a connection that
+ * has nothing to send and wakes it when it queues an event. */
+static void sse_suspend(void *conn)
+{
+    MHD_suspend_connection(conn);
+}
+
+static void sse_resume(void *conn)
+{
+    MHD_resume_connection(conn);
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    long n = mu_sse_client_read(cls, buf, max);
+    return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
 
 static enum MHD_Result send_resp(struct MHD_Connection *c, struct conn_req *r,
                                  struct mu_http_resp *resp, int status)
 {
     struct MHD_Response *mr;
-    if (resp->body) {
+    if (resp->event_stream) {
+        struct mu_sse_client *sc = mu_sse_client_new(r->srv->hub, sse_suspend, sse_resume, c);
+        if (!sc) {
+            mu_http_resp_release(resp);
+            status = mu_http_resp_error(resp, 503, NULL,
+                                        "too many event streams are open; try again later");
+            return send_resp(c, r, resp, status);
+        }
+        mr = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, sse_read, sc,
+                                               mu_sse_client_free);
+        if (!mr)
+            mu_sse_client_free(sc);
+    } else if (resp->body) {
         mr = MHD_create_response_from_buffer_with_free_callback(resp->body_len, resp->body,
                                                                  mu_free);
         if (mr)
@@ -397,12 +491,14 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
 {
     struct mu_http_req req;
     struct mu_http_resp resp;
+    struct mu_principal principal;
     struct mu_error err = {0};
     char *pstore = NULL;
     int bad = -1;
     int status;
 
     memset(&req, 0, sizeof(req));
+    memset(&principal, 0, sizeof(principal));
     mu_query_init(&req.query);
     mu_http_resp_init(&resp);
     req.method = method;
@@ -435,11 +531,10 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
                                     name);
         goto send;
     }
-    if (!(r->route->flags & MU_ROUTE_PUBLIC)) {
-        /* No authentication layer yet: fail closed. */
-        status = mu_http_resp_error(&resp, 401, NULL, "authentication required");
+    /* Who is calling, CSRF, and whether their role may use the route. */
+    status = mu_http_authenticate(srv->env, r->route, &req, &resp, &principal);
+    if (status)
         goto send;
-    }
     status = r->route->handler(&req, &resp, srv->env);
     if (status < 100 || status > 599) {
         mu_log(MU_LOG_ERROR, "http", "rid=%s handler for '%s %s' returned status %d", r->rid,
@@ -450,7 +545,15 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
         status = mu_http_resp_error(&resp, status, NULL, "%s", mu_http_status_reason(status));
     }
 send:
+    /* Browsers get error pages, not JSON, from HTML routes (pages.c). */
+    if ((r->route->flags & MU_ROUTE_HTML) && status >= 400 &&
+        (!resp.content_type || strncmp(resp.content_type, "text/html", 9) != 0))
+        status = mu_http_page_error(&req, &resp, srv->env,
+                                    req.principal ? req.principal
+                                                  : principal.name[0] ? &principal : NULL,
+                                    status);
     r->uri[r->path_len] = has_query ? '?' : '\0';
+    mu_principal_release(&principal);
     mu_query_release(&req.query);
     mu_free(pstore);
     return send_resp(c, r, &resp, status);
@@ -522,6 +625,13 @@ enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_htt
     enum mu_err rc = mu_http_routes_check(err);
     if (rc)
         return rc;
+    int tls = cfg->tls_cert_pem || cfg->tls_key_pem;
+    if (tls && (!cfg->tls_cert_pem || !cfg->tls_key_pem))
+        return mu_error_set(err, MU_EINVAL, "TLS needs both a certificate and a key");
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+        return mu_error_set(err, MU_EINVAL,
+                            "this libmicrohttpd was built without TLS support; serve over "
+                            "HTTP behind a TLS proxy instead");
     if (sodium_init() < 0)
         return mu_error_set(err, MU_EINTERNAL, "cannot initialise libsodium");
 
@@ -531,6 +641,17 @@ enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_htt
     srv->env = cfg->env;
     atomic_init(&srv->inflight, 0);
     atomic_init(&srv->draining, 0);
+    rc = mu_web_start(err);
+    if (rc) {
+        mu_free(srv);
+        return rc;
+    }
+    rc = mu_sse_hub_start(cfg->env, &srv->hub, err);
+    if (rc) {
+        mu_web_stop();
+        mu_free(srv);
+        return rc;
+    }
 
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
@@ -550,7 +671,9 @@ enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_htt
     }
     unsigned threads = cfg->threads ? cfg->threads : default_threads();
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG | (cfg->addr.v6 ? MHD_USE_IPv6 : 0);
+                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG | (cfg->addr.v6 ? MHD_USE_IPv6 : 0) |
+                     (tls ? MHD_USE_TLS : 0);
+    /* The TLS options come last and are left out (MHD_OPTION_END) without TLS. */
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)cfg->addr.port, NULL, NULL, on_request, srv,
         MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv, /* first, so it sees every message */
@@ -561,17 +684,28 @@ enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_htt
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MU_HTTP_CONN_LIMIT,
         MHD_OPTION_URI_LOG_CALLBACK, on_request_line, srv,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cfg->tls_cert_pem,
+        MHD_OPTION_HTTPS_MEM_KEY, cfg->tls_key_pem,
         MHD_OPTION_END);
     if (!srv->daemon) {
         int e = errno;
+        mu_sse_hub_free(srv->hub);
+        mu_web_stop();
         mu_free(srv);
+        if (tls)
+            return mu_error_set(err, MU_EIO,
+                                "cannot serve HTTPS on '%s%s%s:%u': the certificate or key was "
+                                "refused (see the log), or the address is in use",
+                                cfg->addr.v6 ? "[" : "", cfg->addr.host, cfg->addr.v6 ? "]" : "",
+                                cfg->addr.port);
         return mu_error_set(err, MU_EIO, "cannot listen on '%s%s%s:%u': %s",
                             cfg->addr.v6 ? "[" : "", cfg->addr.host, cfg->addr.v6 ? "]" : "",
                             cfg->addr.port, e ? strerror(e) : "libmicrohttpd refused to start");
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : cfg->addr.port;
-    snprintf(srv->url, sizeof(srv->url), "http://%s%s%s:%u/", cfg->addr.v6 ? "[" : "",
+    snprintf(srv->url, sizeof(srv->url), "%s://%s%s%s:%u/", tls ? "https" : "http",
+             cfg->addr.v6 ? "[" : "",
              cfg->addr.host, cfg->addr.v6 ? "]" : "", port);
     *out = srv;
     return MU_OK;
@@ -593,6 +727,8 @@ void mu_http_server_stop(struct mu_http_server *s, int drain_ms)
      * waiting in the backlog for the whole drain. */
     if (fd != MHD_INVALID_SOCKET)
         shutdown(fd, SHUT_RDWR);
+    /* Event streams never finish by themselves: end them so they drain. */
+    mu_sse_hub_shutdown(s->hub);
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (atomic_load(&s->inflight) > 0 && ms_since(&t0) < drain_ms) {
@@ -606,6 +742,8 @@ void mu_http_server_stop(struct mu_http_server *s, int drain_ms)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    mu_sse_hub_free(s->hub);
+    mu_web_stop();
     mu_free(s);
 }
 
@@ -620,6 +758,22 @@ struct mu_store *mu_http_store_acquire(struct mu_http_env *env)
 void mu_http_store_release(struct mu_http_env *env)
 {
     pthread_mutex_unlock(&env->store_lock);
+}
+
+struct mu_store *mu_http_auth_store_acquire(struct mu_http_env *env)
+{
+    if (!env->auth_store)
+        return mu_http_store_acquire(env);
+    pthread_mutex_lock(&env->auth_lock);
+    return env->auth_store;
+}
+
+void mu_http_auth_store_release(struct mu_http_env *env)
+{
+    if (!env->auth_store)
+        mu_http_store_release(env);
+    else
+        pthread_mutex_unlock(&env->auth_lock);
 }
 
 const char *mu_http_req_param(const struct mu_http_req *req, const char *name)

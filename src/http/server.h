@@ -32,18 +32,24 @@ struct mu_http_config {
     struct mu_http_addr addr;
     unsigned threads;        /* worker threads; 0: one per core */
     struct mu_http_env *env; /* borrowed; must outlive the server */
+    /* HTTPS: the certificate (chain) and private key in PEM, both or
+     * neither; borrowed, used only during mu_http_server_start(). */
+    const char *tls_cert_pem;
+    const char *tls_key_pem;
 };
 
 /**
  * Check the route table, bind and start serving on worker threads. On
  * success *out is owned by the caller (mu_http_server_stop()).
- * Errors: MU_EINVAL (bad route table, a bug), MU_EIO (cannot bind: the
- * message names the address), MU_ENOMEM.
+ * Errors: MU_EINVAL (bad route table, a bug; only one of the TLS
+ * certificate and key; TLS asked for but libmicrohttpd built without it),
+ * MU_EIO (cannot bind: the message names the address; or the certificate
+ * or key was refused), MU_ENOMEM.
  */
 enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_http_server **out,
                                  struct mu_error *err);
 
-/** The base URL actually served, "http://127.0.0.1:PORT/"; borrowed from @p s. */
+/** The base URL actually served, "http://127.0.0.1:PORT/" (https with TLS); borrowed from @p s. */
 const char *mu_http_server_url(const struct mu_http_server *s);
 
 /**

@@ -156,8 +156,10 @@ expect_common_headers notfound
 
 st=$(req slash "${BASE}api/v1/health/")
 expect_status slash 404 "$st"
+# The root is the dashboard: without a session, a redirect to the login page.
 st=$(req root "${BASE}")
-expect_status root 404 "$st"
+expect_status root 303 "$st"
+expect_header root Location "/login?next=/"
 
 st=$(req post -X POST "${BASE}api/v1/health")
 expect_status post 405 "$st"

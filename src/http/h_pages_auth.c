@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pages around a session: the login form (GET and POST /login), logout
+ * (POST /logout) and the language switch (POST /lang). They work without
+ * JavaScript: form posts answered with 303 redirects, a failed login
+ * re-rendered with its message (401, or 429 when throttled). The `next`
+ * target of a login is followed only when it is a local path.
+ */
+#include "web.h"
+
+#include <muster/account.h>
+#include <muster/log.h>
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../util/banned.h"
+
+#define LANG_COOKIE_MAX_AGE (365L * 24 * 3600)
+
+/* Field @p name of @p form; NULL when absent or given twice. */
+static const char *field(const struct mu_query *form, const char *name)
+{
+    const char *v = NULL;
+    if (mu_query_get(form, name, &v, NULL))
+        return NULL;
+    return v;
+}
+
+/* Parse the form body; on failure the error page is set and its status returned. */
+static int read_form(struct mu_webpage *pg, struct mu_query *form)
+{
+    struct mu_error err = {0};
+    enum mu_err rc = mu_http_req_form(pg->req, form, &err);
+    if (!rc)
+        return 0;
+    if (rc == MU_ENOMEM)
+        return mu_web_error(pg, 500, NULL);
+    return mu_web_error(pg, strcmp(err.field, "Content-Type") == 0 ? 415 : 400, "form.invalid");
+}
+
+static int login_page(struct mu_webpage *pg, const char *next, const char *username, int status,
+                      const char *msg_key)
+{
+    mu_web_set(pg, "page_title", json_string(mu_web_t(pg, "login.title")));
+    mu_web_set(pg, "next", json_string(mu_web_local_path(next) ? next : "/"));
+    mu_web_set(pg, "username", json_string(username ? username : ""));
+    if (msg_key)
+        mu_web_flash(pg, "error", json_string(mu_web_t(pg, msg_key)));
+    return mu_web_render(pg, "login", status);
+}
+
+int h_page_login_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    const char *next = NULL;
+    mu_query_get(&req->query, "next", &next, NULL);
+    mu_web_begin(&pg, req, resp, ctx);
+    int st = login_page(&pg, next, NULL, 200, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_login_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_http_env *env = ctx;
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int st;
+
+    mu_query_init(&form);
+    mu_web_begin(&pg, req, resp, ctx);
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    const char *user = field(&form, "username"), *pw = field(&form, "password");
+    const char *next = field(&form, "next");
+    if (!user || !*user || !pw || !*pw) {
+        st = login_page(&pg, next, user, 401, "login.error");
+        goto out;
+    }
+    char addr[64];
+    mu_http_req_remote_addr(req, env, addr, sizeof(addr));
+    struct mu_session_new sess;
+    memset(&sess, 0, sizeof(sess));
+    int64_t now = mu_http_now_ms();
+    struct mu_store *s = mu_http_auth_store_acquire(env);
+    enum mu_err rc = s ? mu_auth_login(s, user, pw, addr, now, &sess, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_auth_store_release(env);
+    if (rc == MU_ELIMIT) {
+        st = login_page(&pg, next, user, 429, "login.throttled");
+    } else if (rc == MU_EINVAL) {
+        st = login_page(&pg, next, user, 401,
+                        strstr(err.msg, "is disabled") ? "login.disabled" : "login.error");
+    } else if (rc) {
+        mu_log(MU_LOG_ERROR, "http", "rid=%s login failed: %s", req->rid, err.msg);
+        st = mu_web_error(&pg, 500, NULL);
+    } else {
+        long max_age = (long)((sess.expires_at - now) / 1000);
+        st = mu_http_resp_session_cookie(resp, env, sess.id, max_age > 0 ? max_age : 0);
+        if (!st)
+            st = mu_web_redirect(resp, mu_web_local_path(next) ? next : "/");
+        sodium_memzero(&sess, sizeof(sess));
+    }
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_logout_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_http_env *env = ctx;
+    struct mu_query form;
+    struct mu_webpage pg;
+    int st = 0;
+
+    mu_query_init(&form);
+    mu_web_begin(&pg, req, resp, ctx);
+    if (req->principal) {
+        /* A public route: the CSRF check is ours (a forged logout is a nuisance). */
+        if ((st = read_form(&pg, &form)))
+            goto out;
+        if (!mu_http_csrf_ok(req, field(&form, MU_HTTP_CSRF_FIELD))) {
+            st = mu_web_error(&pg, 403, "form.csrf");
+            goto out;
+        }
+        const char *sid = mu_http_req_cookie(req, MU_HTTP_SESSION_COOKIE);
+        struct mu_error err = {0};
+        struct mu_store *s = mu_http_store_acquire(env);
+        enum mu_err rc = s && sid ? mu_auth_logout(s, sid, mu_http_now_ms(), &err) : MU_OK;
+        mu_http_store_release(env);
+        if (rc) {
+            mu_log(MU_LOG_ERROR, "http", "rid=%s logout failed: %s", req->rid, err.msg);
+            st = mu_web_error(&pg, 500, NULL);
+            goto out;
+        }
+    }
+    st = mu_http_resp_session_cookie(resp, env, "", 0);
+    if (!st)
+        st = mu_web_redirect(resp, "/login");
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* Where to go back to after the language switch: the form's `next`, else the
+ * Referer's path when it names this server, else the dashboard. */
+static const char *back_to(const struct mu_http_req *req, const char *next)
+{
+    if (mu_web_local_path(next))
+        return next;
+    const char *ref = mu_http_req_header(req, "Referer");
+    const char *host = mu_http_req_header(req, "Host");
+    if (ref && host) {
+        const char *p = NULL;
+        if (strncasecmp(ref, "http://", 7) == 0)
+            p = ref + 7;
+        else if (strncasecmp(ref, "https://", 8) == 0)
+            p = ref + 8;
+        size_t hl = strlen(host);
+        if (p && strncasecmp(p, host, hl) == 0 && mu_web_local_path(p + hl))
+            return p + hl;
+    }
+    return "/";
+}
+
+int h_page_lang_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_http_env *env = ctx;
+    struct mu_query form;
+    struct mu_webpage pg;
+    struct mu_error err = {0};
+    int st;
+
+    mu_query_init(&form);
+    mu_web_begin(&pg, req, resp, ctx);
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    const char *lang = field(&form, "lang");
+    if (!lang || !mu_lang_valid(lang)) {
+        st = mu_web_error(&pg, 400, "lang.error");
+        goto out;
+    }
+    const struct mu_principal *p = req->principal;
+    if (p && !mu_http_csrf_ok(req, field(&form, MU_HTTP_CSRF_FIELD))) {
+        st = mu_web_error(&pg, 403, "form.csrf");
+        goto out;
+    }
+    if (p && p->via == MU_AUTH_SESSION) {
+        struct mu_actor actor = {p->name, mu_http_now_ms()};
+        struct mu_store *s = mu_http_store_acquire(env);
+        enum mu_err rc = s ? mu_store_user_set_lang(s, &actor, p->name, lang, &err)
+                           : mu_error_set(&err, MU_ESTORE, "no database");
+        mu_http_store_release(env);
+        if (rc) {
+            mu_log(MU_LOG_ERROR, "http", "rid=%s cannot store the language: %s", req->rid,
+                   err.msg);
+            st = mu_web_error(&pg, 500, NULL);
+            goto out;
+        }
+    }
+    char cookie[128];
+    snprintf(cookie, sizeof(cookie), "lang=%s; Path=/; Max-Age=%ld; SameSite=Lax%s", lang,
+             LANG_COOKIE_MAX_AGE, env->tls ? "; Secure" : "");
+    if ((st = mu_http_resp_header(resp, "Set-Cookie", cookie)))
+        goto out;
+    st = mu_web_redirect(resp, back_to(req, field(&form, "next")));
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
