@@ -30,6 +30,11 @@ struct w {
     const struct mu_plan *p;
     int item;              /* number of the next ordered-list item (Markdown) */
     int ordered;
+    /* md4c output filter: a soft line break between two CJK characters is
+     * dropped, because browsers show it as a space inside Chinese text. */
+    int nl_pending;        /* a lone "\n" chunk waits for the next chunk */
+    int last_cjk;          /* the last character written was CJK */
+    int in_pre;            /* inside <pre>: line breaks are kept */
 };
 
 static void raw(struct w *w, const char *s, size_t n)
@@ -886,9 +891,70 @@ static const char css[] =
     "hr{border:0;border-top:1px solid #000;margin:1.5em 0}\n"
     "@media screen{body{margin:2em auto;padding:0 1em}}\n";
 
-static void md_out(const MD_CHAR *s, MD_SIZE n, void *ud)
+/* 1 when code point @p c is a CJK ideograph, kana, or full-width punctuation. */
+static int cjk(unsigned c)
 {
-    raw(ud, s, n);
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) ||
+           (c >= 0xFF00 && c <= 0xFFEF) || (c >= 0x20000 && c <= 0x2FA1F);
+}
+
+/* The code point starting at @p s (valid UTF-8, @p n > 0 bytes). */
+static unsigned utf8_at(const unsigned char *s, size_t n)
+{
+    if (s[0] < 0x80 || n < 2)
+        return s[0];
+    if ((s[0] & 0xE0) == 0xC0)
+        return (unsigned)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+    if ((s[0] & 0xF0) == 0xE0 && n >= 3)
+        return (unsigned)(s[0] & 0x0F) << 12 | (unsigned)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+    if (n >= 4)
+        return (unsigned)(s[0] & 0x07) << 18 | (unsigned)(s[1] & 0x3F) << 12 |
+               (unsigned)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+    return s[0];
+}
+
+/* The last code point of @p s (@p n > 0 bytes of valid UTF-8). */
+static unsigned utf8_last(const unsigned char *s, size_t n)
+{
+    size_t i = n - 1;
+    while (i > 0 && (s[i] & 0xC0) == 0x80)
+        i--;
+    return utf8_at(s + i, n - i);
+}
+
+/* 1 when @p n bytes at @p s contain the NUL-terminated @p needle. */
+static int contains(const unsigned char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, needle, k) == 0)
+            return 1;
+    return 0;
+}
+
+static void md_out(const MD_CHAR *text, MD_SIZE n, void *ud)
+{
+    struct w *w = ud;
+    const unsigned char *s = (const unsigned char *)text;
+    if (n == 0)
+        return;
+    if (n == 1 && s[0] == '\n' && !w->in_pre) {
+        if (w->nl_pending)
+            raw(w, "\n", 1);
+        w->nl_pending = 1;
+        return;
+    }
+    if (w->nl_pending) {
+        w->nl_pending = 0;
+        if (!(w->last_cjk && cjk(utf8_at(s, n))))
+            raw(w, "\n", 1);
+    }
+    if (contains(s, n, "<pre"))
+        w->in_pre = 1;
+    if (contains(s, n, "</pre>"))
+        w->in_pre = 0;
+    raw(w, text, n);
+    w->last_cjk = cjk(utf8_last(s, n));
 }
 
 static void render_doc(struct w *w)
@@ -930,6 +996,8 @@ static void render_doc(struct w *w)
                     0) != 0 &&
             !w->rc)
             w->rc = MU_EINTERNAL;
+        if (w->nl_pending)
+            raw(w, "\n", 1);
         lit(w, "</div>\n</body>\n</html>\n");
     } else if (p->body_len) {
         lit(w, "---\n\n");

@@ -125,6 +125,29 @@ static void test_html_body_raw_html(void **state)
     mu_plan_free(p);
 }
 
+/*
+ * A soft line break between two CJK characters would show as a space inside
+ * Chinese text, so it is dropped; between Latin words and inside code
+ * blocks it stays.
+ */
+static void test_html_cjk_line_breaks(void **state)
+{
+    (void)state;
+    static const char src[] = "---\nmuster: 1\nid: x\ntitle: t\norg: {name: o}\n"
+                              "units: []\npeople: [{id: p, name: P}]\n"
+                              "teams: [{id: t, name: T, leader: p}]\n---\n"
+                              "第一行\n第二行。\nEnglish line\nnext line\n\n"
+                              "```\n代码一\n代码二\n```\n";
+    struct mu_plan *p = NULL;
+    assert_int_equal(mu_plan_parse(src, strlen(src), &p, NULL, NULL), MU_OK);
+    char *html = NULL;
+    assert_int_equal(mu_plan_render(p, MU_PLAN_HTML, &html, NULL), MU_OK);
+    assert_non_null(strstr(html, "<p>第一行第二行。\nEnglish line\nnext line</p>"));
+    assert_non_null(strstr(html, "代码一\n代码二"));
+    mu_free(html);
+    mu_plan_free(p);
+}
+
 static void test_json(void **state)
 {
     (void)state;
@@ -186,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_markdown),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_html_body_raw_html),
+        cmocka_unit_test(test_html_cjk_line_breaks),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_render_alloc_failures),
     };
