@@ -28,6 +28,8 @@ asan: deps $(ASAN)/CMakeCache.txt
 
 # Every suite, twice: the normal build and the ASan+UBSan build. One private
 # PostgreSQL cluster on loopback serves both runs and is stopped afterwards.
+# Then the browser end-to-end tests, once, against the normal build (headless
+# Chromium; screenshots in $(BUILD)/browser-screenshots/).
 test: build asan
 	@tests/with-pg.sh sh -c '\
 	  echo "== tests: normal build" && \
@@ -35,6 +37,8 @@ test: build asan
 	  echo "== tests: address,undefined sanitizer build" && \
 	  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS)'
+	@echo "== tests: browser, headless Chromium"
+	@tests/browser/run.sh $(BUILD)
 
 check: test
 
@@ -42,6 +46,7 @@ run: build
 	@tools/demo.sh $(BUILD)/muster $(DB)
 
 bench: deps $(BUILD)/CMakeCache.txt
+	@tools/deps.sh --bench
 	@cmake --build $(BUILD) -j $(JOBS)
 	@bench/run.sh $(BUILD)
 

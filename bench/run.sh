@@ -1,13 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Run every benchmark: for each bench/bench_NAME.c in the source tree, the
-# binary bench_NAME built in BUILD_DIR (`make bench` passes `build`). Each
-# prints "bench: NAME: VALUE UNIT (ratio R vs BASELINE)" lines on stdout. The
+# binary bench_NAME built in BUILD_DIR (`make bench` passes `build`), and for
+# each bench/bench_NAME.sh, that script with BUILD_DIR as its argument (the
+# benchmarks that drive a server, such as bench_http.sh). Each prints
+# "bench: NAME: VALUE UNIT (ratio R vs BASELINE)" lines on stdout. The
 # benchmarks run one after another, from the source root, with MUSTER_DATADIR
 # pointing at data/ unless already set. A missing binary or a failing
 # benchmark makes the script exit 1, after the others have run.
 #
-# usage: bench/run.sh BUILD_DIR [NAME...]   (NAME: e.g. calendar, to run only some)
+# usage: bench/run.sh BUILD_DIR [NAME...]   (NAME: e.g. calendar or http, to run only some)
 set -u
 
 if [ $# -lt 1 ]; then
@@ -27,15 +29,27 @@ export MUSTER_DATADIR
 
 status=0
 ran=0
-for src in bench/bench_*.c; do
+for src in bench/bench_*.c bench/bench_*.sh; do
     [ -e "$src" ] || continue
-    name=$(basename "$src" .c)
+    case $src in
+    *.sh) name=$(basename "$src" .sh) ;;
+    *) name=$(basename "$src" .c) ;;
+    esac
     if [ $# -gt 0 ]; then
         want=no
         for n in "$@"; do
             [ "bench_$n" = "$name" ] && want=yes
         done
         [ $want = yes ] || continue
+    fi
+    if [ "${src%.sh}" != "$src" ]; then
+        echo "== $name"
+        if ! sh "$srcdir/$src" "$build"; then
+            echo "bench/run.sh: $name failed" >&2
+            status=1
+        fi
+        ran=$((ran + 1))
+        continue
     fi
     bin=
     for cand in "$build/$name" "$build/bench/$name"; do

@@ -5,6 +5,11 @@
 #
 #   tools/deps.sh           build + test dependencies
 #   tools/deps.sh --browser also Chromium and Node for the browser tests
+#   tools/deps.sh --bench   also wrk for the HTTP benchmark
+# The options may be combined. Node and npm count as present when the node
+# and npm commands exist (a nodejs package from another source, such as
+# NodeSource's, ships its own npm that Debian's npm package would conflict
+# with).
 set -eu
 
 pkgs="build-essential cmake pkg-config git ca-certificates curl openssl tzdata
@@ -12,12 +17,20 @@ libsqlite3-dev sqlite3 libpq-dev postgresql libmicrohttpd-dev libjansson-dev
 libyaml-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libcurl4-openssl-dev
 libxlsxwriter-dev libical-dev libcmocka-dev libcairo2-dev libpango1.0-dev
 fonts-noto-cjk"
-if [ "${1:-}" = "--browser" ]; then
-    pkgs="$pkgs chromium nodejs npm"
-fi
-if [ "${1:-}" = "--bench" ]; then
-    pkgs="$pkgs wrk"
-fi
+for opt in "$@"; do
+    case $opt in
+    --browser)
+        pkgs="$pkgs chromium"
+        command -v node >/dev/null 2>&1 || pkgs="$pkgs nodejs"
+        command -v npm >/dev/null 2>&1 || pkgs="$pkgs npm"
+        ;;
+    --bench) pkgs="$pkgs wrk" ;;
+    *)
+        echo "usage: tools/deps.sh [--browser] [--bench]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 missing=""
 for p in $pkgs; do

@@ -1,0 +1,210 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Run the browser end-to-end tests (tests/browser/tests/*.test.mjs) against the
+# muster binary of BUILD_DIR: install Chromium and Node when missing
+# (tools/deps.sh --browser) and playwright-core from the lock file, make a
+# temporary SQLite database with the example plans (the school plan loaded a
+# second time, changed, so that it has two versions to diff), an admin and a
+# reporter, start `muster serve` on a free loopback port, and run node's test
+# runner. Screenshots go to BUILD_DIR/browser-screenshots/. The server, the
+# test runner and the browser are stopped and the temporary directory removed
+# whatever happens; the exit status is the test runner's.
+#
+#   tests/browser/run.sh BUILD_DIR
+#
+# MUSTER_CHROMIUM overrides /usr/bin/chromium.
+set -eu
+
+if [ $# -ne 1 ]; then
+    echo "usage: tests/browser/run.sh BUILD_DIR" >&2
+    exit 2
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$1
+case $build in
+/*) ;;
+*) build=$(pwd)/$build ;;
+esac
+bin=$build/muster
+if [ ! -x "$bin" ]; then
+    echo "browser tests: $bin is not built" >&2
+    exit 1
+fi
+
+"$top/tools/deps.sh" --browser
+
+# playwright-core, exactly as locked; skipped when already installed.
+want=$(sed -n 's/^ *"playwright-core": "\([0-9][^"]*\)".*/\1/p' "$here/package.json" | head -n 1)
+have=$(cd "$here" && node -p 'require("./node_modules/playwright-core/package.json").version' \
+    2>/dev/null || true)
+if [ -z "$want" ] || [ "$have" != "$want" ]; then
+    log=$(mktemp "${TMPDIR:-/tmp}/muster-npm.XXXXXX")
+    if [ -f "$here/package-lock.json" ]; then
+        npmcmd=ci
+    else
+        npmcmd=install
+    fi
+    if ! (cd "$here" && npm "$npmcmd" --no-audit --no-fund --loglevel=error) >"$log" 2>&1; then
+        echo "browser tests: npm $npmcmd failed:" >&2
+        cat "$log" >&2
+        rm -f "$log"
+        exit 1
+    fi
+    rm -f "$log"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/muster-browser.XXXXXX")
+
+# Start CMD in the background as NAME: its pid is written to $tmp/NAME.pid
+# by the child itself before CMD runs, so that the cleanup finds it even
+# when a signal comes between the fork and the next line of this script.
+start_bg() {
+    : >"$tmp/$1.starting"
+    pidfile=$tmp/$1.pid
+    shift
+    sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$pidfile" "$@" &
+}
+
+# Kill PID (and wait for it) if it is still ours and alive.
+stop_pid() {
+    if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+        kill -TERM "$1" 2>/dev/null || true
+        n=0
+        while kill -0 "$1" 2>/dev/null && [ $n -lt 100 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill -KILL "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true
+    fi
+}
+
+# The pid of what start_bg started as NAME; empty when nothing was started.
+pid_of() {
+    if [ -e "$tmp/$1.starting" ]; then
+        n=0
+        while [ ! -s "$tmp/$1.pid" ] && [ $n -lt 50 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+    fi
+    cat "$tmp/$1.pid" 2>/dev/null || true
+}
+
+cleanup() {
+    status=$?
+    trap - EXIT INT TERM
+    stop_pid "$(pid_of node)"
+    # The browser normally closes with the test runner. If the runner died
+    # first, kill the browser's process group (playwright starts it as a
+    # group leader), after checking that the pid is still a chromium.
+    if [ -f "$tmp/browser.pid" ]; then
+        bpid=$(cat "$tmp/browser.pid")
+        if [ -n "$bpid" ] && grep -q chrom "/proc/$bpid/cmdline" 2>/dev/null; then
+            kill -KILL -- "-$bpid" 2>/dev/null || kill -KILL "$bpid" 2>/dev/null || true
+        fi
+    fi
+    stop_pid "$(pid_of server)"
+    if [ "$status" -ne 0 ] && [ -s "$tmp/serve.log" ]; then
+        echo "browser tests: last lines of the server log:" >&2
+        tail -n 20 "$tmp/serve.log" >&2
+    fi
+    rm -rf "$tmp"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fail() {
+    echo "browser tests: $*" >&2
+    exit 1
+}
+
+# ---- the database ----
+db=$tmp/muster.db
+"$bin" --db "$db" migrate >"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; fail "migrate failed"; }
+ids=""
+for f in "$top"/examples/plans/*.md; do
+    out=$(MUSTER_ACTOR=e2e "$bin" --db "$db" plan load "$f" 2>&1) || {
+        echo "$out" >&2
+        fail "cannot load $f"
+    }
+    id=$(printf '%s\n' "$out" | sed -n "s/.*plan '\([^']*\)' loaded as version.*/\1/p")
+    [ -n "$id" ] || fail "no plan id in '$out'"
+    ids="$ids $id"
+done
+
+# Version 2 of the school plan: one line changed, one line added.
+school=$top/examples/plans/school.md
+old_line='4. 本预案自印发之日起施行。'
+sed "s/^4\. 本预案自印发之日起施行。\$/4. 本预案自印发之日起施行，2024 年版同时废止。\\
+5. 各年级组每月检查一次本年级的应急通讯录。/" "$school" >"$tmp/school-v2.md"
+if cmp -s "$school" "$tmp/school-v2.md"; then
+    fail "the line '$old_line' is no longer in examples/plans/school.md: update tests/browser/run.sh"
+fi
+out=$(MUSTER_ACTOR=e2e "$bin" --db "$db" plan load "$tmp/school-v2.md" 2>&1) || {
+    echo "$out" >&2
+    fail "cannot load the changed school plan"
+}
+diff_plan=$(printf '%s\n' "$out" | sed -n "s/.*plan '\([^']*\)' loaded as version 2.*/\1/p")
+[ -n "$diff_plan" ] || fail "the changed school plan did not become version 2: $out"
+title=$(sed -n 's/^title: *//p' "$school" | head -n 1)
+
+admin_user="admin"
+admin_pass=e2e-admin-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+reporter_user=teacher-c7-1
+reporter_unit=c7-1
+reporter_pass=e2e-reporter-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+printf '%s\n' "$admin_pass" |
+    "$bin" --db "$db" user add "$admin_user" --role admin --password-stdin \
+    >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; fail "cannot add user $admin_user"; }
+printf '%s\n' "$reporter_pass" |
+    "$bin" --db "$db" user add "$reporter_user" --role reporter --unit "$reporter_unit" --password-stdin \
+    >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; fail "cannot add user $reporter_user"; }
+
+today=$(TZ=Asia/Shanghai date +%F)
+today_kind=$("$bin" calendar is-workday "$today") || fail "calendar is-workday $today failed"
+
+# ---- the server ----
+: >"$tmp/serve.out"
+start_bg server "$bin" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.log"
+url=""
+n=0
+while [ -z "$url" ]; do
+    url=$(sed -n 's/^muster: listening on \(http:\/\/127\.0\.0\.1:[0-9]*\/\)$/\1/p' "$tmp/serve.out")
+    [ -n "$url" ] && break
+    [ -s "$tmp/server.pid" ] && ! kill -0 "$(pid_of server)" 2>/dev/null &&
+        fail "muster serve exited: $(cat "$tmp/serve.log")"
+    n=$((n + 1))
+    [ $n -lt 150 ] || fail "muster serve did not print its address within 15 s"
+    sleep 0.1
+done
+
+# ---- the tests ----
+shots=$build/browser-screenshots
+mkdir -p "$shots"
+rm -f "$shots"/*.png
+echo "browser tests: $url, chromium $(${MUSTER_CHROMIUM:-/usr/bin/chromium} --version 2>/dev/null |
+    sed 's/[^0-9.]*\([0-9][0-9.]*\).*/\1/'), screenshots in $shots"
+
+# The tests read everything they need from the environment.
+start_bg node env \
+    MUSTER_URL="$url" \
+    MUSTER_ADMIN_USER="$admin_user" MUSTER_ADMIN_PASS="$admin_pass" \
+    MUSTER_REPORTER_USER="$reporter_user" MUSTER_REPORTER_PASS="$reporter_pass" \
+    MUSTER_REPORTER_UNIT="$reporter_unit" \
+    MUSTER_PLAN_IDS="$ids" MUSTER_DIFF_PLAN="$diff_plan" MUSTER_DIFF_TITLE="$title" \
+    MUSTER_DIFF_ADDED='2024 年版同时废止
+各年级组每月检查一次本年级的应急通讯录' \
+    MUSTER_DIFF_REMOVED='本预案自印发之日起施行。' \
+    MUSTER_TODAY="$today" MUSTER_TODAY_KIND="$today_kind" \
+    MUSTER_SCREENSHOTS="$shots" MUSTER_BROWSER_PID_FILE="$tmp/browser.pid" \
+    TMPDIR="$tmp" \
+    node --test --test-reporter=spec --test-concurrency=1 "$here"/tests/*.test.mjs
+set +e
+wait $!
+rc=$?
+set -e
+exit "$rc"
