@@ -33,6 +33,8 @@ cmd_fn cmd_user;
 cmd_fn cmd_token;
 cmd_fn cmd_checkin;
 cmd_fn cmd_roster;
+cmd_fn cmd_notify;
+cmd_fn cmd_config;
 
 /** Milliseconds since the Unix epoch: the one clock of the CLI. */
 int64_t cli_now_ms(void);

@@ -26,6 +26,8 @@ static const struct {
     {"user", cmd_user, "add, change, disable and list user accounts"},
     {"token", cmd_token, "create, list and revoke API tokens"},
     {"checkin", cmd_checkin, "daily check-ins: submit, board, summary, tick, stats"},
+    {"notify", cmd_notify, "notification outbox: send, run, list, show, cancel"},
+    {"config", cmd_config, "organization settings: set, get, unset, list, keys"},
     {"roster", cmd_roster, "duty roster: generate, publish, show, now, gaps, overrides, exports"},
 };
 

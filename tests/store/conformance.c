@@ -25,6 +25,7 @@
 #include <muster/mem.h>
 #include <muster/date.h>
 #include <muster/store.h>
+#include <muster/outbox.h>
 
 #include "core/account.h"
 #include "core/audit.h"
@@ -1889,6 +1890,315 @@ static void test_notices(void **state)
     must(mu_store_audit_verify(f->s, NULL, &err), &err);
 }
 
+/* ------------------------------------------------------------ outbox */
+
+#include <muster/outbox.h>
+
+#define OB0 1771179000000LL /* the clock of the outbox tests */
+
+static int64_t ob_enqueue(struct mu_store *s, const char *key, const char *channel,
+                          const char *dest, const char *ref, int64_t at, int max_attempts)
+{
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", at);
+    struct mu_outbox_new v = {.key = key, .channel = channel, .dest = dest,
+                              .subject = "火警 3号楼", .body = "secret body text",
+                              .ref = ref, .person = "li-ming", .max_attempts = max_attempts};
+    int64_t id = 0;
+    int existed = 1;
+    must(mu_store_outbox_enqueue(s, &a, &v, &id, &existed, &err), &err);
+    assert_int_equal(existed, 0);
+    return id;
+}
+
+static void ob_record(struct mu_store *s, int64_t id, int attempt, enum mu_outbox_outcome o,
+                      int status, int64_t at, int64_t retry_at, enum mu_outbox_state want)
+{
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", at);
+    struct mu_outbox_result r = {.outcome = o, .attempt = attempt, .status = status,
+                                 .error = o == MU_OUTBOX_OK ? "" : "http 500",
+                                 .started_at = at, .duration_ms = 12};
+    enum mu_outbox_state st = MU_OUTBOX_PENDING;
+    must(mu_store_outbox_record(s, &a, id, &r, retry_at, &st, &err), &err);
+    assert_int_equal(st, want);
+}
+
+static size_t ob_claim(struct mu_store *s, int64_t at, size_t max, struct mu_outbox_msg **v,
+                       size_t *deferred)
+{
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", at);
+    size_t n = 0;
+    must(mu_store_outbox_claim(s, &a, max, 60000, v, &n, deferred, &err), &err);
+    return n;
+}
+
+static void test_outbox_lifecycle(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", OB0);
+    int64_t id1 = ob_enqueue(f->s, "k1", "webhook", "https://h/x", "incident:42", OB0, 0);
+    int64_t id2 = ob_enqueue(f->s, "k2", "console", "desk", "incident:42", OB0, 2);
+    /* the same key again: the existing message, nothing stored or audited */
+    struct mu_outbox_new again = {.key = "k1", .channel = "sms", .dest = "1", .subject = "x"};
+    int64_t id = 0;
+    int existed = 0;
+    int64_t audits = raw_int(f->s, "SELECT COUNT(*) FROM audit");
+    must(mu_store_outbox_enqueue(f->s, &a, &again, &id, &existed, &err), &err);
+    assert_int_equal(id, id1);
+    assert_int_equal(existed, 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM outbox_messages"), 2);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit"), audits);
+    /* bad input */
+    struct mu_outbox_new bad = {.key = "k9", .channel = "pigeon", .subject = "x"};
+    assert_int_equal(mu_store_outbox_enqueue(f->s, &a, &bad, NULL, NULL, &err), MU_EINVAL);
+    assert_string_equal(err.field, "channel");
+    bad.channel = "sms";
+    bad.subject = "";
+    assert_int_equal(mu_store_outbox_enqueue(f->s, &a, &bad, NULL, NULL, &err), MU_EINVAL);
+    assert_string_equal(err.field, "subject");
+    bad.subject = "two\nlines";
+    assert_int_equal(mu_store_outbox_enqueue(f->s, &a, &bad, NULL, NULL, &err), MU_EINVAL);
+    /* not due yet: nothing; a later one waits */
+    ob_enqueue(f->s, "k3", "webhook", "https://h/y", "notice:7", OB0 + 3600000, 0);
+    struct mu_outbox_msg *v = NULL;
+    assert_int_equal(ob_claim(f->s, OB0 - 1, 10, &v, NULL), 0);
+    assert_null(v);
+    assert_int_equal(ob_claim(f->s, OB0, 10, &v, NULL), 2);
+    assert_int_equal(v[0].id, id1);
+    assert_int_equal(v[0].state, MU_OUTBOX_SENDING);
+    assert_int_equal(v[0].attempts, 1);
+    assert_int_equal(v[0].next_attempt_at, OB0 + 60000);
+    assert_string_equal(v[0].body, "secret body text");
+    assert_string_equal(v[0].person, "li-ming");
+    mu_outbox_msgs_free(v, 2);
+    /* claimed ones are not claimed twice while the lease runs */
+    assert_int_equal(ob_claim(f->s, OB0 + 1000, 10, &v, NULL), 0);
+    /* id1 succeeds; id2 fails retryably, then for the last time */
+    ob_record(f->s, id1, 1, MU_OUTBOX_OK, 200, OB0 + 10, 0, MU_OUTBOX_SENT);
+    ob_record(f->s, id2, 1, MU_OUTBOX_RETRY, 500, OB0 + 10, OB0 + 30000, MU_OUTBOX_PENDING);
+    struct mu_outbox_result r = {.outcome = MU_OUTBOX_OK, .attempt = 1};
+    assert_int_equal(mu_store_outbox_record(f->s, &a, id1, &r, 0, NULL, &err), MU_ECONFLICT);
+    assert_int_equal(mu_store_outbox_record(f->s, &a, 99999, &r, 0, NULL, &err), MU_ENOTFOUND);
+    assert_int_equal(ob_claim(f->s, OB0 + 29999, 10, &v, NULL), 0);
+    assert_int_equal(ob_claim(f->s, OB0 + 30000, 10, &v, NULL), 1);
+    assert_int_equal(v[0].id, id2);
+    assert_int_equal(v[0].attempts, 2);
+    mu_outbox_msgs_free(v, 1);
+    /* a stale claimer (attempt 1) may not record over attempt 2 */
+    r.attempt = 1;
+    assert_int_equal(mu_store_outbox_record(f->s, &a, id2, &r, 0, NULL, &err), MU_ECONFLICT);
+    ob_record(f->s, id2, 2, MU_OUTBOX_RETRY, 503, OB0 + 30010, OB0 + 90000, MU_OUTBOX_FAILED);
+    struct mu_outbox_msg m = {0};
+    must(mu_store_outbox_get(f->s, id2, &m, &err), &err);
+    assert_int_equal(m.state, MU_OUTBOX_FAILED);
+    assert_string_equal(m.last_error, "http 500 (after 2 attempts)");
+    assert_int_equal(m.next_attempt_at, 0);
+    mu_outbox_msg_release(&m);
+    must(mu_store_outbox_get(f->s, id1, &m, &err), &err);
+    assert_int_equal(m.sent_at, OB0 + 10);
+    mu_outbox_msg_release(&m);
+    assert_int_equal(mu_store_outbox_get(f->s, 99999, &m, &err), MU_ENOTFOUND);
+
+    /* attempts by reference, oldest first */
+    struct mu_outbox_attempt *at = NULL;
+    size_t n = 0;
+    must(mu_store_outbox_attempts(f->s, 0, "incident:42", &at, &n, &err), &err);
+    assert_int_equal(n, 3);
+    assert_int_equal(at[0].message_id, id1);
+    assert_int_equal(at[0].outcome, MU_OUTBOX_OK);
+    assert_int_equal(at[0].status, 200);
+    assert_int_equal(at[0].duration_ms, 12);
+    assert_string_equal(at[0].person, "li-ming");
+    assert_int_equal(at[2].attempt, 2);
+    assert_int_equal(at[2].outcome, MU_OUTBOX_RETRY);
+    mu_outbox_attempts_free(at, n);
+    must(mu_store_outbox_attempts(f->s, id2, NULL, &at, &n, &err), &err);
+    assert_int_equal(n, 2);
+    mu_outbox_attempts_free(at, n);
+
+    /* a crashed deliverer: the lease runs out, a lost attempt, claimed again */
+    assert_int_equal(ob_claim(f->s, OB0 + 3600000, 10, &v, NULL), 1); /* k3 */
+    int64_t id3 = v[0].id;
+    mu_outbox_msgs_free(v, 1);
+    assert_int_equal(ob_claim(f->s, OB0 + 3600000 + 59999, 10, &v, NULL), 0);
+    assert_int_equal(ob_claim(f->s, OB0 + 3600000 + 60000, 10, &v, NULL), 1);
+    assert_int_equal(v[0].id, id3);
+    assert_int_equal(v[0].attempts, 2);
+    mu_outbox_msgs_free(v, 1);
+    must(mu_store_outbox_attempts(f->s, id3, NULL, &at, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(at[0].outcome, MU_OUTBOX_LOST);
+    mu_outbox_attempts_free(at, n);
+
+    /* list and cancel */
+    struct mu_outbox_filter fl = {.has_state = 1, .state = MU_OUTBOX_SENT};
+    must(mu_store_outbox_list(f->s, &fl, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id1);
+    mu_outbox_msgs_free(v, n);
+    int64_t id4 = ob_enqueue(f->s, "k4", "console", "", "incident:43", OB0, 0);
+    size_t cancelled = 0;
+    must(mu_store_outbox_cancel(f->s, &a, "incident:43", &cancelled, &err), &err);
+    assert_int_equal(cancelled, 1);
+    must(mu_store_outbox_get(f->s, id4, &m, &err), &err);
+    assert_int_equal(m.state, MU_OUTBOX_CANCELLED);
+    mu_outbox_msg_release(&m);
+    struct mu_outbox_filter byref = {.ref = "incident:42", .limit = 1};
+    must(mu_store_outbox_list(f->s, &byref, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    mu_outbox_msgs_free(v, n);
+
+    /* claims refuse to run inside a caller's transaction; enqueue works there */
+    must(mu_store_begin(f->s, &err), &err);
+    ob_enqueue(f->s, "k5", "console", "", "", OB0, 0);
+    assert_int_equal(mu_store_outbox_claim(f->s, &a, 1, 0, &v, &n, NULL, &err), MU_EINVAL);
+    mu_store_rollback(f->s);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM outbox_messages WHERE idem_key = 'k5'"),
+                     0);
+
+    /* audited, without subjects or bodies */
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.enqueue'"),
+                     4);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.sent'"), 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.retry'"), 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.failed'"),
+                     1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.lost'"), 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'outbox.cancel'"),
+                     1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE summary LIKE '%secret%' OR "
+                                   "summary LIKE '%3号楼%' OR summary LIKE '%https://h%'"),
+                     0);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
+static void test_outbox_rate_limits(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_outbox_msg *v = NULL;
+    size_t deferred = 0;
+    char key[32];
+    for (int i = 0; i < 21; i++) {
+        snprintf(key, sizeof(key), "wc-%d", i);
+        ob_enqueue(f->s, key, "wecom", "", "drill:rate", OB0, 0);
+    }
+    ob_enqueue(f->s, "other-robot", "wecom", "https://other/robot", "", OB0, 0);
+    ob_enqueue(f->s, "mail", "email", "a@b.cn", "", OB0, 0);
+    assert_int_equal(ob_claim(f->s, OB0, 100, &v, &deferred), 22);
+    assert_int_equal(deferred, 1);
+    /* the 21st is due when the first attempt leaves the minute */
+    for (size_t i = 0; i < 22; i++)
+        ob_record(f->s, v[i].id, 1, MU_OUTBOX_OK, 200, OB0, 0, MU_OUTBOX_SENT);
+    mu_outbox_msgs_free(v, 22);
+    assert_int_equal(raw_int(f->s, "SELECT next_attempt_at FROM outbox_messages WHERE idem_key "
+                                   "= 'wc-20'"),
+                     OB0 + 60000);
+    assert_int_equal(ob_claim(f->s, OB0 + 59999, 100, &v, &deferred), 0);
+    assert_int_equal(ob_claim(f->s, OB0 + 60000, 100, &v, &deferred), 1);
+    assert_int_equal(deferred, 0);
+    mu_outbox_msgs_free(v, 1);
+
+    /* Feishu: 5 a second */
+    for (int i = 0; i < 7; i++) {
+        snprintf(key, sizeof(key), "fs-%d", i);
+        ob_enqueue(f->s, key, "feishu", "", "", OB0 + 100000, 0);
+    }
+    assert_int_equal(ob_claim(f->s, OB0 + 100000, 100, &v, &deferred), 5);
+    assert_int_equal(deferred, 2);
+    for (size_t i = 0; i < 5; i++)
+        ob_record(f->s, v[i].id, 1, MU_OUTBOX_OK, 200, OB0 + 100000, 0, MU_OUTBOX_SENT);
+    mu_outbox_msgs_free(v, 5);
+    assert_int_equal(ob_claim(f->s, OB0 + 100999, 100, &v, &deferred), 0);
+    assert_int_equal(ob_claim(f->s, OB0 + 101000, 100, &v, &deferred), 2);
+    mu_outbox_msgs_free(v, 2);
+}
+
+/* Several processes claim from one outbox: every message is taken exactly once. */
+static void test_outbox_concurrent_claimers(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    enum { CLAIMERS = 4, MESSAGES = 120 };
+    pid_t pids[CLAIMERS];
+    char path[CLAIMERS][64];
+    for (int i = 0; i < MESSAGES; i++) {
+        char key[32];
+        snprintf(key, sizeof(key), "c-%d", i);
+        ob_enqueue(f->s, key, i % 2 ? "console" : "webhook", i % 2 ? "" : "https://h/x", "", OB0,
+                   0);
+    }
+    mu_store_close(f->s); /* the children must not share our connection */
+    f->s = NULL;
+    for (int w = 0; w < CLAIMERS; w++) {
+        snprintf(path[w], sizeof(path[w]), "/tmp/mu_claims_%ld_%d", (long)getpid(), w);
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] != 0)
+            continue;
+        struct mu_store *s = NULL;
+        struct mu_error e = {0};
+        FILE *out = fopen(path[w], "w");
+        int code = out ? 0 : 1;
+        if (!code && mu_store_open(f->db.dsn, &s, &e))
+            code = 1;
+        for (int round = 0; !code && round < 1000; round++) {
+            struct mu_actor a = actor_at("claimer", OB0);
+            struct mu_outbox_msg *v = NULL;
+            size_t n = 0;
+            if (mu_store_outbox_claim(s, &a, 3, 600000, &v, &n, NULL, &e)) {
+                fprintf(stderr, "claimer %d: %s\n", w, e.msg);
+                code = 1;
+                break;
+            }
+            for (size_t i = 0; i < n && !code; i++) {
+                struct mu_outbox_result r = {.outcome = MU_OUTBOX_OK, .attempt = v[i].attempts,
+                                             .status = 200, .started_at = OB0};
+                fprintf(out, "%" PRId64 "\n", v[i].id);
+                if (mu_store_outbox_record(s, &a, v[i].id, &r, 0, NULL, &e)) {
+                    fprintf(stderr, "claimer %d: %s\n", w, e.msg);
+                    code = 1;
+                }
+            }
+            mu_outbox_msgs_free(v, n);
+            if (n == 0)
+                break;
+        }
+        mu_store_close(s);
+        if (out)
+            fclose(out);
+        _exit(code);
+    }
+    int seen[MESSAGES + 1] = {0};
+    int total = 0;
+    for (int w = 0; w < CLAIMERS; w++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        FILE *in = fopen(path[w], "r");
+        assert_non_null(in);
+        long long id;
+        while (fscanf(in, "%lld", &id) == 1) {
+            assert_true(id >= 1 && id <= MESSAGES);
+            seen[id]++;
+            total++;
+        }
+        fclose(in);
+        unlink(path[w]);
+    }
+    assert_int_equal(total, MESSAGES);
+    for (int i = 1; i <= MESSAGES; i++)
+        assert_int_equal(seen[i], 1);
+    must(mu_store_open(f->db.dsn, &f->s, &err), &err);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM outbox_messages WHERE state = 'sent'"),
+                     MESSAGES);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM outbox_attempts"), MESSAGES);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
 /* ---------------------------------------------------------------- main */
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1954,6 +2264,9 @@ int main(void)
         T(test_roster_override_and_swaps),
         T(test_roster_unavailable_and_feeds),
         T(test_notices),
+        T(test_outbox_lifecycle),
+        T(test_outbox_rate_limits),
+        T(test_outbox_concurrent_claimers),
     };
     char group[64];
     snprintf(group, sizeof(group), "store/%s", engine);
