@@ -35,6 +35,9 @@ cmd_fn cmd_checkin;
 cmd_fn cmd_roster;
 cmd_fn cmd_notify;
 cmd_fn cmd_config;
+cmd_fn cmd_incident;
+cmd_fn cmd_engine;
+cmd_fn cmd_drill;
 
 /** Milliseconds since the Unix epoch: the one clock of the CLI. */
 int64_t cli_now_ms(void);

@@ -28,6 +28,9 @@ static const struct {
     {"checkin", cmd_checkin, "daily check-ins: submit, board, summary, tick, stats"},
     {"notify", cmd_notify, "notification outbox: send, run, list, show, cancel"},
     {"config", cmd_config, "organization settings: set, get, unset, list, keys"},
+    {"incident", cmd_incident, "incidents: open, ack, note, status, activate, close, show, report"},
+    {"engine", cmd_engine, "the timer engine: run due timers (escalation, deadlines), status"},
+    {"drill", cmd_drill, "simulated drills: replay a scenario against a plan, verdicts"},
     {"roster", cmd_roster, "duty roster: generate, publish, show, now, gaps, overrides, exports"},
 };
 

@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+#include <muster/escalation.h>
+
 #include "util/banned.h"
 
 struct lint {
@@ -347,6 +349,13 @@ static void lint_policies(struct lint *l)
                 LERR(l, c->pos, "%s: incident field '%s' is text and cannot be compared", what,
                      c->field.s);
             }
+        }
+        {
+            /* Comparisons that no value satisfies (incidents/escalation). */
+            char why[300];
+            size_t at = 0;
+            if (mu_esc_policy_never_matches(p, e, &at, why, sizeof(why)))
+                LERR(l, e->conds[at].pos, "%s: condition can never match: %s", what, why);
         }
         for (size_t j = 0; j < e->nsteps; j++) {
             const struct mu_plan_step *s = &e->steps[j];

@@ -25,6 +25,8 @@
 #include <muster/mem.h>
 #include <muster/date.h>
 #include <muster/store.h>
+#include <muster/incident.h>
+#include <muster/engine.h>
 #include <muster/outbox.h>
 
 #include "core/account.h"
@@ -2204,6 +2206,406 @@ static void test_outbox_concurrent_claimers(void **state)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T_EMPTY(fn) cmocka_unit_test_setup_teardown(fn, setup_empty, teardown)
 
+/* ------------------------------------------------------------ incidents and timers */
+
+#include <muster/engine.h>
+#include <muster/incident.h>
+
+static int64_t new_incident(struct mu_store *s, const char *place)
+{
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("clerk", 1000);
+    struct mu_incident_new in = {.plan_id = "p", .plan_version = 1, .kind = "fire", .level = "IV",
+                                 .place = place, .reporter = "li", .fields_json = "{\"people\":3}",
+                                 .occurred_at = 900, .reported_at = 1000};
+    int64_t id = 0;
+    must(mu_store_incident_insert(s, &a, &in, &id, &err), &err);
+    assert_true(id > 0);
+    return id;
+}
+
+static void test_incident_rows(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("clerk", 2000);
+    int64_t id = new_incident(f->s, "3号楼"), id2 = new_incident(f->s, "食堂");
+    struct mu_incident row;
+    must(mu_store_incident_get(f->s, id, 0, &row, &err), &err);
+    assert_string_equal(row.place, "3号楼");
+    assert_string_equal(row.fields_json, "{\"people\":3}");
+    assert_int_equal(row.state, MU_INCIDENT_REPORTED);
+    assert_int_equal(row.plan_version, 1);
+    assert_string_equal(row.criteria_json, "[]");
+    mu_incident_release(&row);
+    assert_int_equal(mu_store_incident_get(f->s, 999, 0, &row, &err), MU_ENOTFOUND);
+    assert_string_equal(err.msg, "no incident 999");
+
+    struct mu_incident_update u = {.has_state = 1, .state = MU_INCIDENT_CLOSED, .has_closed = 1,
+                                   .closed_at = 5000, .criteria_json = "[\"x\"]"};
+    must(mu_store_incident_update(f->s, &a, id2, &u, "closed", &err), &err);
+    struct mu_incident *v = NULL;
+    size_t n = 0;
+    must(mu_store_incident_list(f->s, 1, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id);
+    mu_incidents_free(v, n);
+    must(mu_store_incident_list(f->s, 0, &v, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, id2); /* newest first */
+    assert_int_equal(v[0].closed_at, 5000);
+    assert_string_equal(v[0].criteria_json, "[\"x\"]");
+    mu_incidents_free(v, n);
+
+    /* The timeline: seq per incident, ordered by time then seq. */
+    struct mu_incident_event_new e1 = {.at = 3000, .kind = "note", .text = "第二"};
+    struct mu_incident_event_new e2 = {.at = 1000, .kind = "opened", .person = "li",
+                                       .text = "第一"};
+    struct mu_incident_event_new e3 = {.at = 3000, .kind = "notify.sent", .person = "wang",
+                                       .channel = "sms", .text = "第三"};
+    int64_t seq = 0;
+    must(mu_store_incident_event_add(f->s, &a, id, &e1, &seq, &err), &err);
+    assert_int_equal(seq, 1);
+    must(mu_store_incident_event_add(f->s, &a, id, &e2, &seq, &err), &err);
+    must(mu_store_incident_event_add(f->s, &a, id, &e3, &seq, &err), &err);
+    assert_int_equal(seq, 3);
+    must(mu_store_incident_event_add(f->s, &a, id2, &e1, &seq, &err), &err);
+    assert_int_equal(seq, 1);
+    struct mu_incident_event *ev = NULL;
+    must(mu_store_incident_events(f->s, id, &ev, &n, &err), &err);
+    assert_int_equal(n, 3);
+    assert_string_equal(ev[0].text, "第一");
+    assert_string_equal(ev[1].text, "第二");
+    assert_string_equal(ev[2].channel, "sms");
+    assert_string_equal(ev[2].recorded_by, "clerk");
+    mu_incident_events_free(ev, n);
+
+    /* Tasks. */
+    int64_t t1 = 0;
+    must(mu_store_incident_task_add(f->s, &a, id, 1, "evac", "he", "疏散", &t1, &err), &err);
+    must(mu_store_incident_task_done(f->s, &a, t1, 4000, "he", &err), &err);
+    assert_int_equal(mu_store_incident_task_done(f->s, &a, t1, 4100, "he", &err), MU_ECONFLICT);
+    assert_int_equal(mu_store_incident_task_done(f->s, &a, 999, 4100, "he", &err), MU_ENOTFOUND);
+    struct mu_incident_task *tasks = NULL;
+    must(mu_store_incident_tasks(f->s, id, &tasks, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(tasks[0].done_at, 4000);
+    mu_incident_tasks_free(tasks, n);
+
+    /* Attachments: bytes back exactly, zeros and high bytes included. */
+    unsigned char bytes[300];
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (unsigned char)(i * 7);
+    int64_t att = 0;
+    must(mu_store_incident_attach(f->s, &a, id, "p.png", "image/png", bytes, sizeof(bytes),
+                                  "ab12", &att, &err),
+         &err);
+    void *back = NULL;
+    size_t len = 0;
+    must(mu_store_incident_attachment_data(f->s, att, &back, &len, &err), &err);
+    assert_int_equal(len, sizeof(bytes));
+    assert_memory_equal(back, bytes, sizeof(bytes));
+    mu_free(back);
+
+    /* Report revisions. */
+    int rev = 0, found = 0;
+    struct mu_incident_report r;
+    must(mu_store_incident_report_get(f->s, id, 0, &found, &r, &err), &err);
+    assert_false(found);
+    must(mu_store_incident_report_add(f->s, &a, id, "# 一", "draft", &rev, &err), &err);
+    must(mu_store_incident_report_add(f->s, &a, id, "# 二", "edit", &rev, &err), &err);
+    assert_int_equal(rev, 2);
+    must(mu_store_incident_report_get(f->s, id, 0, &found, &r, &err), &err);
+    assert_true(found);
+    assert_string_equal(r.body_md, "# 二");
+    mu_incident_report_release(&r);
+    must(mu_store_incident_report_get(f->s, id, 1, &found, &r, &err), &err);
+    assert_string_equal(r.source, "draft");
+    mu_incident_report_release(&r);
+}
+
+static void test_incident_deadlines_acks(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", 2000);
+    int64_t id = new_incident(f->s, "3号楼"), d1 = 0, d2 = 0, chain = 0;
+    must(mu_store_incident_deadline_add(f->s, &a, id, MU_DEADLINE_ACK, "第 1 步确认（2/3）", "fire",
+                                        0, "", 2, 301000, &d1, &err),
+         &err);
+    must(mu_store_incident_deadline_add(f->s, &a, id, MU_DEADLINE_REPORT, "报告", "fire", -1,
+                                        "person:bureau", 1, 601000, &d2, &err),
+         &err);
+    must(mu_store_incident_chain_add(f->s, &a, id, "fire", &chain, &err), &err);
+    must(mu_store_incident_chain_set(f->s, &a, chain, 0, MU_CHAIN_WAITING, d1, 1000, &err), &err);
+    const char *people[] = {"a", "b", "c"};
+    for (int i = 0; i < 3; i++) {
+        struct mu_incident_send_new sn = {.deadline_id = d1, .chain_id = chain, .step = 0,
+                                          .purpose = "step", .person = people[i],
+                                          .channel = "sms", .at = 1000};
+        must(mu_store_incident_send_add(f->s, &a, id, &sn, &err), &err);
+    }
+    struct mu_incident_send_new rep = {.deadline_id = d2, .step = -1, .purpose = "deadline",
+                                       .person = "a", .channel = "phone", .at = 1000};
+    must(mu_store_incident_send_add(f->s, &a, id, &rep, &err), &err);
+
+    int first = 0;
+    must(mu_store_incident_ack(f->s, &a, id, "a", 60000, &first, &err), &err);
+    assert_true(first);
+    must(mu_store_incident_ack(f->s, &a, id, "a", 70000, &first, &err), &err);
+    assert_false(first); /* once per person */
+    must(mu_store_incident_ack(f->s, &a, id, "zz", 80000, &first, &err), &err); /* not sent to */
+    int64_t acked = 0, sent = 0;
+    must(mu_store_incident_deadline_acks(f->s, d1, 300000, &acked, &sent, &err), &err);
+    assert_int_equal(acked, 1);
+    assert_int_equal(sent, 3);
+    must(mu_store_incident_ack(f->s, &a, id, "b", 400000, &first, &err), &err);
+    must(mu_store_incident_deadline_acks(f->s, d1, 300000, &acked, NULL, &err), &err);
+    assert_int_equal(acked, 1); /* b came after the instant asked about */
+    must(mu_store_incident_deadline_acks(f->s, d1, 400000, &acked, NULL, &err), &err);
+    assert_int_equal(acked, 2);
+    int yes = 0;
+    must(mu_store_incident_acked(f->s, id, "b", 399999, &yes, &err), &err);
+    assert_false(yes);
+
+    int64_t *ids = NULL;
+    size_t n = 0;
+    must(mu_store_incident_deadlines_for(f->s, id, "a", &ids, &n, &err), &err);
+    assert_int_equal(n, 2);
+    mu_free(ids);
+    must(mu_store_incident_deadlines_for(f->s, id, "c", &ids, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], d1);
+    mu_free(ids);
+
+    /* pending -> missed -> met late; met twice refused; never pending again. */
+    must(mu_store_incident_deadline_set(f->s, &a, d1, MU_DL_MISSED, 301000, &err), &err);
+    assert_int_equal(mu_store_incident_deadline_set(f->s, &a, d1, MU_DL_MISSED, 301000, &err),
+                     MU_ECONFLICT);
+    must(mu_store_incident_deadline_set(f->s, &a, d1, MU_DL_MET, 400000, &err), &err);
+    assert_int_equal(mu_store_incident_deadline_set(f->s, &a, d1, MU_DL_MET, 400000, &err),
+                     MU_ECONFLICT);
+    must(mu_store_incident_deadline_set(f->s, &a, d2, MU_DL_MET, 60000, &err), &err);
+    assert_int_equal(mu_store_incident_deadline_set(f->s, &a, d2, MU_DL_MISSED, 601000, &err),
+                     MU_ECONFLICT);
+    struct mu_incident_deadline *dl = NULL;
+    must(mu_store_incident_deadlines(f->s, id, &dl, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_int_equal(dl[0].state, MU_DL_MISSED);
+    assert_int_equal(dl[0].met_at, 400000);
+    assert_int_equal(dl[0].need, 2);
+    assert_int_equal(dl[1].state, MU_DL_MET);
+    assert_string_equal(dl[1].target, "person:bureau");
+    mu_incident_deadlines_free(dl, n);
+    must(mu_store_incident_deadlines_for(f->s, id, "a", &ids, &n, &err), &err);
+    assert_int_equal(n, 0); /* all met now */
+
+    struct mu_incident_chain c;
+    must(mu_store_incident_chain_get(f->s, chain, &c, &err), &err);
+    assert_int_equal(c.state, MU_CHAIN_WAITING);
+    assert_int_equal(c.deadline_id, d1);
+    mu_incident_chain_release(&c);
+    int64_t dup = 0;
+    assert_int_not_equal(mu_store_incident_chain_add(f->s, &a, id, "fire", &dup, &err), MU_OK);
+}
+
+static void test_timer_claims(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_timer *v = NULL;
+    size_t n = 0;
+    int64_t t1 = 0, next = 0, count = 0;
+    must(mu_engine_next_due(f->s, &next, &err), &err);
+    assert_int_equal(next, -1);
+    must(mu_store_timer_arm(f->s, 300, "test.x", "r:1", "c", NULL, &err), &err);
+    must(mu_store_timer_arm(f->s, 100, "test.x", "r:1", "a", &t1, &err), &err);
+    must(mu_store_timer_arm(f->s, 200, "test.y", "r:2", NULL, NULL, &err), &err);
+    must(mu_engine_next_due(f->s, &next, &err), &err);
+    assert_int_equal(next, 100);
+    must(mu_store_timer_count(f->s, "test.x", NULL, &count, &err), &err);
+    assert_int_equal(count, 2);
+    assert_int_equal(mu_store_timer_claim(f->s, "n1", 250, 1000, 10, &v, &n, &err), MU_EINVAL);
+
+    must(mu_store_begin(f->s, &err), &err);
+    must(mu_store_timer_claim(f->s, "n1", 250, 1000, 10, &v, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, t1); /* oldest first */
+    assert_string_equal(v[0].payload, "a");
+    assert_string_equal(v[1].payload, "");
+    must(mu_store_timer_done(f->s, v[0].id, &err), &err);
+    must(mu_store_timer_defer(f->s, v[1].id, 5000, "boom", &err), &err);
+    mu_timers_free(v, n);
+    mu_store_rollback(f->s); /* nothing of it stays */
+    must(mu_store_timer_count(f->s, NULL, NULL, &count, &err), &err);
+    assert_int_equal(count, 3);
+    must(mu_engine_next_due(f->s, &next, &err), &err);
+    assert_int_equal(next, 100);
+
+    must(mu_store_begin(f->s, &err), &err);
+    must(mu_store_timer_claim(f->s, "n1", 250, 1000, 1, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    must(mu_store_timer_done(f->s, v[0].id, &err), &err);
+    mu_timers_free(v, n);
+    must(mu_store_timer_claim(f->s, "n1", 250, 1000, 10, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    must(mu_store_timer_defer(f->s, v[0].id, 5000, "boom", &err), &err);
+    mu_timers_free(v, n);
+    must(mu_store_commit(f->s, &err), &err);
+    must(mu_engine_next_due(f->s, &next, &err), &err);
+    assert_int_equal(next, 300);
+    must(mu_store_begin(f->s, &err), &err);
+    must(mu_store_timer_claim(f->s, "n1", 4999, 1000, 10, &v, &n, &err), &err);
+    assert_int_equal(n, 1); /* the deferred one waits until 5000 */
+    assert_string_equal(v[0].payload, "c");
+    mu_timers_free(v, n);
+    must(mu_store_timer_claim(f->s, "n1", 5000, 1000, 10, &v, &n, &err), &err);
+    assert_int_equal(n, 1); /* "c" is claimed by us until 5999 in this transaction */
+    assert_string_equal(v[0].kind, "test.y");
+    mu_timers_free(v, n);
+    mu_store_rollback(f->s);
+    must(mu_store_begin(f->s, &err), &err);
+    must(mu_store_timer_claim(f->s, "n1", 5000, 1000, 10, &v, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[1].kind, "test.y");
+    assert_int_equal(v[1].attempts, 1);
+    assert_string_equal(v[1].last_error, "boom");
+    mu_timers_free(v, n);
+    mu_store_rollback(f->s);
+}
+
+/* The effect of a test timer: an audit entry on "timer:ID". */
+static enum mu_err count_effect(void *ctx, struct mu_store *s, const struct mu_actor *actor,
+                                const struct mu_timer *t, int64_t now, struct mu_error *err)
+{
+    (void)ctx;
+    (void)now;
+    char object[48];
+    if (strcmp(t->kind, "test.fail") == 0)
+        return mu_error_set(err, MU_EINVAL, "this timer always fails");
+    snprintf(object, sizeof(object), "timer:%" PRId64, t->id);
+    return mu_store_audit_append(s, actor, "test.fired", object, t->payload, err);
+}
+
+static int64_t fixed_clock_now(void *ctx)
+{
+    return *(const int64_t *)ctx;
+}
+
+static void test_timer_engine_run(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    int64_t now = 10000, count = 0;
+    struct mu_clock clock = {fixed_clock_now, &now};
+    struct mu_engine_opts o = {.node = "n1", .batch = 3, .handler = count_effect};
+    struct mu_engine_result r;
+    for (int i = 0; i < 7; i++)
+        must(mu_store_timer_arm(f->s, 1000 * i, "test.ok", "r", "", NULL, &err), &err);
+    must(mu_store_timer_arm(f->s, 500, "test.fail", "r", "", NULL, &err), &err);
+    must(mu_store_timer_arm(f->s, 20000, "test.ok", "r", "later", NULL, &err), &err);
+    must(mu_engine_run_due_ex(f->s, &clock, &o, 0, &r, &err), &err);
+    assert_int_equal(r.fired, 7);
+    assert_int_equal(r.deferred, 1);
+    assert_int_equal(r.max_late_ms, 10000);
+    assert_int_equal(r.batches, 3);
+    must(mu_store_timer_count(f->s, NULL, NULL, &count, &err), &err);
+    assert_int_equal(count, 2); /* the failed one, deferred, and the later one */
+    must(mu_engine_run_due_ex(f->s, &clock, &o, 0, &r, &err), &err);
+    assert_int_equal(r.fired + r.deferred, 0);
+    now = 70000; /* the failed one is due again after a minute */
+    must(mu_engine_run_due_ex(f->s, &clock, &o, 1, &r, &err), &err);
+    assert_int_equal(r.fired, 1); /* at most 1: the later one, due first */
+    assert_int_equal(r.deferred, 0);
+    must(mu_engine_run_due_ex(f->s, &clock, &o, 0, &r, &err), &err);
+    assert_int_equal(r.fired, 0);
+    assert_int_equal(r.deferred, 1);
+    struct mu_audit_verify v;
+    must(mu_store_audit_verify(f->s, &v, &err), &err);
+    assert_int_equal(v.entries, 8);
+    /* A timer of a kind nobody knows is deferred, not lost. */
+    must(mu_store_timer_arm(f->s, 100, "nobody.knows", "r", "", NULL, &err), &err);
+    must(mu_engine_run_due(f->s, &clock, 0, &r, &err), &err);
+    must(mu_store_timer_count(f->s, "nobody.knows", NULL, &count, &err), &err);
+    assert_int_equal(count, 1);
+}
+
+static void test_timer_concurrent_claimers(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    enum { ENGINES = 4, TIMERS = 120 };
+    pid_t pids[ENGINES];
+    for (int i = 0; i < TIMERS; i++)
+        must(mu_store_timer_arm(f->s, i, "test.ok", "r", "", NULL, &err), &err);
+    if (is_pg) {
+        /* Two open claims at once take disjoint timers (SKIP LOCKED). */
+        struct mu_store *s2 = NULL;
+        struct mu_timer *a = NULL, *b = NULL;
+        size_t na = 0, nb = 0;
+        must(mu_store_open(f->db.dsn, &s2, &err), &err);
+        must(mu_store_begin(f->s, &err), &err);
+        must(mu_store_begin(s2, &err), &err);
+        must(mu_store_timer_claim(f->s, "a", 1000000, 1000, 10, &a, &na, &err), &err);
+        must(mu_store_timer_claim(s2, "b", 1000000, 1000, 10, &b, &nb, &err), &err);
+        assert_int_equal(na, 10);
+        assert_int_equal(nb, 10);
+        for (size_t i = 0; i < na; i++)
+            for (size_t k = 0; k < nb; k++)
+                assert_int_not_equal(a[i].id, b[k].id);
+        mu_timers_free(a, na);
+        mu_timers_free(b, nb);
+        mu_store_rollback(s2);
+        mu_store_rollback(f->s);
+        mu_store_close(s2);
+    }
+    mu_store_close(f->s);
+    f->s = NULL;
+    for (int w = 0; w < ENGINES; w++) {
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] == 0) {
+            struct mu_store *s = NULL;
+            struct mu_error e = {0};
+            int64_t now = 1000000;
+            struct mu_clock clock = {fixed_clock_now, &now};
+            char node[16];
+            snprintf(node, sizeof(node), "engine%d", w);
+            struct mu_engine_opts o = {.node = node, .batch = 2, .handler = count_effect};
+            int code = mu_store_open(f->db.dsn, &s, &e) ||
+                       mu_engine_run_due_ex(s, &clock, &o, 0, NULL, &e);
+            if (code)
+                fprintf(stderr, "engine %d: %s\n", w, e.msg);
+            mu_store_close(s);
+            _exit(code);
+        }
+    }
+    for (int w = 0; w < ENGINES; w++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    must(mu_store_open(f->db.dsn, &f->s, &err), &err);
+    int64_t left = -1, fired = 0, distinct = 0;
+    int found = 0;
+    must(mu_store_timer_count(f->s, NULL, NULL, &left, &err), &err);
+    assert_int_equal(left, 0);
+    struct mu_db *db = mu_store_db(f->s);
+    must(mu_db_query_int(db, "SELECT COUNT(*) FROM audit WHERE action = 'test.fired'", NULL, 0,
+                         &fired, &found, &err),
+         &err);
+    must(mu_db_query_int(db,
+                         "SELECT COUNT(DISTINCT object) FROM audit WHERE action = 'test.fired'",
+                         NULL, 0, &distinct, &found, &err),
+         &err);
+    assert_int_equal(fired, TIMERS); /* none lost */
+    assert_int_equal(distinct, TIMERS); /* none twice */
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T_EMPTY(fn) cmocka_unit_test_setup_teardown(fn, setup_empty, teardown)
+
 int main(void)
 {
     const char *engine = getenv("MUSTER_TEST_ENGINE");
@@ -2267,6 +2669,11 @@ int main(void)
         T(test_outbox_lifecycle),
         T(test_outbox_rate_limits),
         T(test_outbox_concurrent_claimers),
+        T(test_incident_rows),
+        T(test_incident_deadlines_acks),
+        T(test_timer_claims),
+        T(test_timer_engine_run),
+        T(test_timer_concurrent_claimers),
     };
     char group[64];
     snprintf(group, sizeof(group), "store/%s", engine);

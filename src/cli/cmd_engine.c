@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * muster engine: run the timer engine in the foreground. `run --once`
+ * fires what is due (at --at, default now) and exits; `run --until TIME`
+ * keeps firing, sleeping until the next due timer, until TIME; `run` alone
+ * runs until interrupted. --deliver also delivers the outbox after each
+ * round (incident timelines record each attempt). `status` prints how many
+ * timers are armed and the next due time. `muster serve` runs the same
+ * engine on a thread. The crash test sets MUSTER_TEST_CRASH_AFTER_CLAIM=1:
+ * the process then exits with status 137 right after claiming a batch,
+ * inside the transaction, as if killed with -9.
+ */
+#include "cli.h"
+
+#include <muster/date.h>
+#include <muster/engine.h>
+#include <muster/incident.h>
+#include <muster/outbox.h>
+#include <muster/store.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define U_RUN "muster engine run [--once] [--at TIME | --until TIME] [--deliver]"
+#define U_STATUS "muster engine status"
+#define USAGE U_RUN "\n       " U_STATUS
+
+static void crash_after_claim(void *ctx, const struct mu_timer *v, size_t n)
+{
+    (void)ctx;
+    (void)v;
+    (void)n;
+    fprintf(stderr, "muster: engine: crashing after the claim (MUSTER_TEST_CRASH_AFTER_CLAIM)\n");
+    fflush(stderr);
+    _exit(137);
+}
+
+/* A fixed clock for --once --at. */
+static int64_t fixed_now(void *ctx)
+{
+    return *(const int64_t *)ctx;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    if (ms <= 0)
+        return;
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static int run(int argc, char **argv, struct cli_ctx *ctx)
+{
+    const char *at = NULL, *until = NULL;
+    int once = 0, deliver = 0, npos = 0, rc;
+    const struct cli_opt opts[] = {
+        {"--once", CLI_FLAG, NULL, &once},       {"--at", CLI_VALUE, &at, NULL},
+        {"--until", CLI_VALUE, &until, NULL},    {"--deliver", CLI_FLAG, NULL, &deliver},
+        {NULL, CLI_FLAG, NULL, NULL},
+    };
+    if ((rc = cli_parse(argc, argv, opts, &npos)))
+        return rc;
+    if (npos || (at && until) || (at && !once) || (once && until))
+        return cli_usage(U_RUN);
+    struct mu_error err = {0};
+    int64_t fixed = 0, stop_at = 0;
+    if (at && mu_local_parse(at, &fixed, &err)) {
+        fprintf(stderr, "muster: --at: %s\n", err.msg);
+        return MU_EXIT_FAIL;
+    }
+    if (until && mu_local_parse(until, &stop_at, &err)) {
+        fprintf(stderr, "muster: --until: %s\n", err.msg);
+        return MU_EXIT_FAIL;
+    }
+    struct mu_clock fixed_clock = {fixed_now, &fixed};
+    const struct mu_clock *clock = at ? &fixed_clock : mu_clock_real();
+    struct mu_engine_opts eo = {.node = ctx->actor};
+    const char *crash = getenv("MUSTER_TEST_CRASH_AFTER_CLAIM");
+    if (crash && strcmp(crash, "1") == 0)
+        eo.after_claim = crash_after_claim;
+    struct mu_store *s = NULL;
+    enum mu_err e = mu_store_open(ctx->db, &s, &err);
+    if (e)
+        return cli_fail(e, &err);
+    size_t fired = 0, deferred = 0;
+    for (;;) {
+        struct mu_engine_result r;
+        e = mu_engine_run_due_ex(s, clock, &eo, 0, &r, &err);
+        if (e)
+            break;
+        fired += r.fired;
+        deferred += r.deferred;
+        if (deliver) {
+            struct mu_outbox_transport t = {.on_attempt = mu_app_incident_on_attempt,
+                                            .actor = ctx->actor};
+            e = mu_app_outbox_deliver(s, &t, clock->now_ms(clock->ctx), 100, NULL, &err);
+            if (e)
+                break;
+        }
+        if (once)
+            break;
+        int64_t next = -1, now = clock->now_ms(clock->ctx);
+        if (until && now >= stop_at)
+            break;
+        if ((e = mu_engine_next_due(s, &next, &err)))
+            break;
+        int64_t wait = 60000; /* other processes may arm timers: look again within a minute */
+        if (next >= 0 && next - now < wait)
+            wait = next - now;
+        if (until && stop_at - now < wait)
+            wait = stop_at - now;
+        if (deliver && wait > 5000)
+            wait = 5000; /* retries of the outbox come due without a timer */
+        sleep_ms(wait);
+    }
+    mu_store_close(s);
+    if (e)
+        return cli_fail(e, &err);
+    printf("engine: %zu timers fired, %zu deferred\n", fired, deferred);
+    return MU_EXIT_OK;
+}
+
+static int status(int argc, char **argv, struct cli_ctx *ctx)
+{
+    int npos = 0, rc;
+    const struct cli_opt opts[] = {{NULL, CLI_FLAG, NULL, NULL}};
+    if ((rc = cli_parse(argc, argv, opts, &npos)))
+        return rc;
+    if (npos)
+        return cli_usage(U_STATUS);
+    struct mu_error err = {0};
+    struct mu_store *s = NULL;
+    enum mu_err e = mu_store_open(ctx->db, &s, &err);
+    int64_t n = 0, next = -1;
+    if (e == MU_OK)
+        e = mu_store_timer_count(s, NULL, NULL, &n, &err);
+    if (e == MU_OK)
+        e = mu_engine_next_due(s, &next, &err);
+    mu_store_close(s);
+    if (e)
+        return cli_fail(e, &err);
+    char iso[26] = "none";
+    if (next >= 0)
+        mu_local_format(next, iso);
+    printf("timers: %lld\nnext due: %s\n", (long long)n, iso);
+    return MU_EXIT_OK;
+}
+
+int cmd_engine(int argc, char **argv, struct cli_ctx *ctx)
+{
+    if (argc < 1)
+        return cli_usage(USAGE);
+    if (strcmp(argv[0], "run") == 0)
+        return run(argc - 1, argv + 1, ctx);
+    if (strcmp(argv[0], "status") == 0)
+        return status(argc - 1, argv + 1, ctx);
+    fprintf(stderr, "muster: engine: unknown subcommand '%s'\n", argv[0]);
+    return cli_usage(USAGE);
+}
