@@ -15,6 +15,7 @@ if [ ! -e "$db" ]; then
     for f in "$top"/examples/plans/*.md; do
         MUSTER_ACTOR=demo "$bin" --db "$db" plan load "$f"
     done
+    sh "$top/tools/demo-registers.sh" "$bin" "$db" # sample hazards, drills, resources, contacts
     # Demo accounts, one per role. The password is for this demo database only.
     for acct in "admin admin" "officer officer" "leader leader" "reporter reporter c7-1" "viewer viewer"; do
         set -- $acct

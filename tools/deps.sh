@@ -12,11 +12,13 @@
 # with).
 set -eu
 
-pkgs="build-essential cmake pkg-config git ca-certificates curl openssl tzdata
+pkgs="build-essential cmake pkg-config git ca-certificates curl openssl tzdata jq unzip
 libsqlite3-dev sqlite3 libpq-dev postgresql libmicrohttpd-dev libjansson-dev
 libyaml-dev libmd4c-dev libmd4c-html0-dev libsodium-dev libcurl4-openssl-dev
 libxlsxwriter-dev libical-dev libcmocka-dev libcairo2-dev libpango1.0-dev
 fonts-noto-cjk"
+# The test receivers are Python 3 scripts; any python3 on the PATH will do.
+command -v python3 >/dev/null 2>&1 || pkgs="$pkgs python3"
 for opt in "$@"; do
     case $opt in
     --browser)

@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <muster/calendar.h>
+#include <muster/date.h>
+#include <muster/engine.h>
 #include <muster/log.h>
 #include <muster/mem.h>
 #include <muster/store.h>
@@ -27,7 +29,7 @@
 
 static const char usage[] =
     "muster [--db DSN] serve [--listen HOST:PORT] [--threads N] [--tls-cert FILE --tls-key FILE]\n"
-    "       [--trust-proxy] [--print-routes | --print-access]";
+    "       [--trust-proxy] [--no-engine] [--engine-interval 60s] [--print-routes | --print-access]";
 
 #define PEM_MAX (1024 * 1024) /* a certificate chain or key file larger than this is refused */
 
@@ -101,17 +103,26 @@ static int parse_threads(const char *s, unsigned *out)
     return 0;
 }
 
+/* The engine goes on after an error; the log says what happened. */
+static void engine_error(void *ctx, enum mu_err rc, const struct mu_error *err)
+{
+    (void)ctx;
+    mu_log(MU_LOG_ERROR, "engine", "%s", err && err->msg[0] ? err->msg : mu_strerror(rc));
+}
+
 int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
 {
     const char *listen = "127.0.0.1:8080", *threads_s = NULL;
-    const char *cert_file = NULL, *key_file = NULL;
-    int print_routes = 0, print_access = 0, trust_proxy = 0, help = 0, npos = 0;
+    const char *cert_file = NULL, *key_file = NULL, *engine_interval_s = NULL;
+    int print_routes = 0, print_access = 0, trust_proxy = 0, help = 0, npos = 0, no_engine = 0;
     const struct cli_opt opts[] = {
         {"--listen", CLI_VALUE, &listen, NULL},
         {"--threads", CLI_VALUE, &threads_s, NULL},
         {"--tls-cert", CLI_VALUE, &cert_file, NULL},
         {"--tls-key", CLI_VALUE, &key_file, NULL},
         {"--trust-proxy", CLI_FLAG, NULL, &trust_proxy},
+        {"--no-engine", CLI_FLAG, NULL, &no_engine},
+        {"--engine-interval", CLI_VALUE, &engine_interval_s, NULL},
         {"--print-routes", CLI_FLAG, NULL, &print_routes},
         {"--print-access", CLI_FLAG, NULL, &print_access},
         {"--help", CLI_FLAG, NULL, &help},
@@ -149,6 +160,16 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         fprintf(stderr, "muster: invalid --threads '%s': expected 1 to 256\n", threads_s);
         return cli_usage(usage);
     }
+    /* How often the engine looks for work that other processes or nodes
+     * wrote; writes through this server wake it at once. */
+    int64_t engine_interval = 60;
+    if (engine_interval_s &&
+        (mu_duration_parse(engine_interval_s, strlen(engine_interval_s), &engine_interval, &err) ||
+         engine_interval < 1 || engine_interval > 3600)) {
+        fprintf(stderr, "muster: invalid --engine-interval '%s': expected 1s to 1h\n",
+                engine_interval_s);
+        return cli_usage(usage);
+    }
 
     /* Block the stop signals before any thread starts, so every thread
      * inherits the mask and only sigwait() below receives them. */
@@ -166,7 +187,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     struct mu_http_server *srv = NULL;
     struct mu_calendar *cal = NULL;
     char *cert = NULL, *key = NULL;
-    int code = MU_EXIT_OK;
+    int code = MU_EXIT_OK, engine_running = 0;
     enum mu_err rc;
 
     if (cert_file &&
@@ -201,8 +222,25 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         code = cli_fail(rc, &err);
         goto out;
     }
-    mu_log(MU_LOG_INFO, "http", "serving on %s with %s database", mu_http_server_url(srv),
-           env.db_engine);
+    /* The timer engine: escalations, deadlines, check-in reminders and
+     * summaries, and delivery of the outbox. It has its own connection. */
+    if (!no_engine) {
+        struct mu_engine_config ecfg = {
+            .dsn = ctx->db,
+            .cal = cal,
+            .deliver = 1,
+            .max_sleep_ms = engine_interval * 1000,
+            .on_error = engine_error,
+        };
+        rc = mu_engine_start(&ecfg, &err);
+        if (rc) {
+            code = cli_fail(rc, &err);
+            goto out;
+        }
+        engine_running = 1;
+    }
+    mu_log(MU_LOG_INFO, "http", "serving on %s with %s database%s", mu_http_server_url(srv),
+           env.db_engine, no_engine ? " (engine off)" : "");
     printf("muster: listening on %s\n", mu_http_server_url(srv));
     fflush(stdout);
 
@@ -213,6 +251,8 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     mu_http_server_stop(srv, MU_HTTP_DRAIN_MS);
     srv = NULL;
 out:
+    if (engine_running)
+        mu_engine_stop();
     mu_http_server_stop(srv, 0);
     mu_store_close(env.auth_store);
     mu_store_close(env.store);

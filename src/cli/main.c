@@ -26,12 +26,18 @@ static const struct {
     {"user", cmd_user, "add, change, disable and list user accounts"},
     {"token", cmd_token, "create, list and revoke API tokens"},
     {"checkin", cmd_checkin, "daily check-ins: submit, board, summary, tick, stats"},
+    {"roster", cmd_roster, "duty roster: generate, publish, show, now, gaps, overrides, exports"},
     {"notify", cmd_notify, "notification outbox: send, run, list, show, cancel"},
     {"config", cmd_config, "organization settings: set, get, unset, list, keys"},
+    {"case", cmd_case, "complaints and requests (信访事项): register, steps, due, ledger"},
+    {"key", cmd_key, "the key file that seals complainants' identity: init, rotate"},
+    {"hazard", cmd_hazard, "hazards found and fixed (隐患排查整改), checklists, rounds"},
+    {"drill-record", cmd_drillrec, "drills held (演练台账): add, tasks, terms, due, ledger"},
+    {"resource", cmd_resource, "resources (应急物资): add, adjust, assign, return, alerts"},
+    {"contact", cmd_contact, "contacts directory and the printable phone list"},
     {"incident", cmd_incident, "incidents: open, ack, note, status, activate, close, show, report"},
     {"engine", cmd_engine, "the timer engine: run due timers (escalation, deadlines), status"},
     {"drill", cmd_drill, "simulated drills: replay a scenario against a plan, verdicts"},
-    {"roster", cmd_roster, "duty roster: generate, publish, show, now, gaps, overrides, exports"},
 };
 
 int64_t cli_now_ms(void)

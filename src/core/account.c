@@ -39,14 +39,14 @@ static const char *const role_names[] = {
 #define N MU_GRANT_NONE
 #define A MU_GRANT_ALL
 #define O MU_GRANT_OWN_UNITS
-static const unsigned char grants[NROLES][5] = {
-    /*                     read write admin unit_r unit_w */
-    [MU_ROLE_NONE]     = {N,   N,    N,    N,     N},
-    [MU_ROLE_ADMIN]    = {A,   A,    A,    A,     A},
-    [MU_ROLE_OFFICER]  = {A,   A,    N,    A,     A},
-    [MU_ROLE_LEADER]   = {A,   A,    N,    A,     A},
-    [MU_ROLE_REPORTER] = {N,   N,    N,    O,     O},
-    [MU_ROLE_VIEWER]   = {A,   N,    N,    A,     N},
+static const unsigned char grants[NROLES][MU_ACTION_MANAGE + 1] = {
+    /*                     read write admin unit_r unit_w manage */
+    [MU_ROLE_NONE]     = {N,   N,    N,    N,     N,     N},
+    [MU_ROLE_ADMIN]    = {A,   A,    A,    A,     A,     A},
+    [MU_ROLE_OFFICER]  = {A,   A,    N,    A,     A,     A},
+    [MU_ROLE_LEADER]   = {A,   A,    N,    A,     A,     N},
+    [MU_ROLE_REPORTER] = {N,   N,    N,    O,     O,     N},
+    [MU_ROLE_VIEWER]   = {A,   N,    N,    A,     N,     N},
 };
 #undef N
 #undef A
@@ -75,7 +75,7 @@ const char *mu_role_name(enum mu_role role)
 
 enum mu_grant mu_role_can(enum mu_role role, enum mu_action action)
 {
-    if ((unsigned)role >= NROLES || (unsigned)action > MU_ACTION_UNIT_WRITE)
+    if ((unsigned)role >= NROLES || (unsigned)action > MU_ACTION_MANAGE)
         return MU_GRANT_NONE;
     return (enum mu_grant)grants[role][action];
 }

@@ -38,12 +38,26 @@ size_t mu_http_sanitize(const char *in, size_t len, char *out, size_t outsz)
     return n;
 }
 
+/*
+ * Paths that carry a secret in their last segment (the per-person iCal feed
+ * token): the log shows the route, never the secret.
+ */
+static const char *const secret_prefixes[] = {"/feeds/roster/"};
+
 void mu_http_access_log(const char *method, const char *path, size_t len, int status,
                         double dur_ms, const char *rid)
 {
     char m[32], p[MU_HTTP_LOG_PATH_MAX + 4];
     mu_http_sanitize(method ? method : "-", method ? strlen(method) : 1, m, sizeof(m));
+    for (size_t i = 0; i < sizeof(secret_prefixes) / sizeof(secret_prefixes[0]); i++) {
+        size_t plen = strlen(secret_prefixes[i]);
+        if (len > plen && strncmp(path, secret_prefixes[i], plen) == 0) {
+            snprintf(p, sizeof(p), "%s***", secret_prefixes[i]);
+            goto out;
+        }
+    }
     mu_http_sanitize(path, len, p, sizeof(p));
+out:
     mu_log(MU_LOG_INFO, "http", "method=%s path=%s status=%d dur_ms=%.2f rid=%s", m,
            p[0] ? p : "-", status, dur_ms, rid);
 }

@@ -332,6 +332,8 @@ const char *mu_http_route_access(const struct mu_http_route *route)
         return "unit-read";
     case MU_ACTION_UNIT_WRITE:
         return "unit-write";
+    case MU_ACTION_MANAGE:
+        return "manage";
     }
     return "admin";
 }

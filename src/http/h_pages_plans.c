@@ -7,6 +7,8 @@
  * mu_app_plan_render() makes (every plan value escaped by the renderer),
  * the only HTML that goes into a page unescaped.
  */
+#include "duty.h"
+#include "registers.h"
 #include "web.h"
 
 #include <muster/account.h>
@@ -152,6 +154,9 @@ int h_page_dashboard(struct mu_http_req *req, struct mu_http_resp *resp, void *c
             goto out;
         }
     }
+    mu_web_card_duty(&pg);     /* duty.h: who is on duty now */
+    mu_web_card_checkins(&pg); /* duty.h: today's check-ins */
+    mu_web_card_registers(&pg); /* registers.h: overdue hazards, drills due, alerts */
     st = mu_web_render(&pg, "dashboard", 200);
 out:
     mu_web_end(&pg);

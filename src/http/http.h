@@ -49,26 +49,58 @@ struct mu_principal;
 struct mu_calendar;
 
 /**
- * What every handler receives as ctx: the server-wide state. The store is a
- * single connection guarded by store_lock (see docs/internals/http.md);
- * take it with mu_http_store_acquire() and give it back promptly.
+ * What every handler receives as ctx: the server-wide state. Handlers take
+ * a store connection with mu_http_store_acquire() and give it back promptly
+ * with mu_http_store_release(): a connection of the pool (one per worker
+ * thread, see docs/internals/http.md), or, without a pool, the single
+ * `store` under store_lock.
  */
 struct mu_http_env {
-    struct mu_store *store;    /* borrowed from the caller of the server; may be NULL */
+    /* A connection of its own for the check-in batcher, which guards it
+     * with store_lock; also what handlers share when there is no pool.
+     * Borrowed from the caller of the server; may be NULL. */
+    struct mu_store *store;
     pthread_mutex_t store_lock;
     const char *db_engine;     /* "sqlite" | "postgres"; static */
     /* A second connection for the slow account work (Argon2id in login and
-     * user creation, ~50 ms each), so that it does not hold store_lock.
-     * Borrowed; may be NULL, and then the store above is used. */
+     * user creation, ~50 ms each), so that it does not hold a handler
+     * connection. Borrowed; may be NULL, and then a handler connection is used. */
     struct mu_store *auth_store;
     pthread_mutex_t auth_lock;
     const struct mu_calendar *calendar; /* working days, loaded at start; borrowed; may be NULL */
     int tls;                   /* 1: served over HTTPS (cookies get Secure) */
     int trust_proxy;           /* 1: the client address is the last X-Forwarded-For hop */
+    /* The pool of handler connections (mu_http_pool_open); npool 0: none.
+     * pool holds all of them (owned), pool_free[0..nfree) the free ones;
+     * both guarded by pool_lock, pool_cond signals a returned one. */
+    struct mu_store **pool;
+    struct mu_store **pool_free;
+    size_t npool;
+    size_t nfree;
+    pthread_mutex_t pool_lock;
+    pthread_cond_t pool_cond;
 };
 
-/** Lock and return the store (NULL when there is none; still unlock). */
+/**
+ * Open the pool of handler connections: @p n connections to @p dsn (0: one
+ * per worker thread, as mu_http_server_start picks by default), each
+ * migrated like every store. Call before the server starts. On error
+ * nothing stays open. Errors: those of mu_store_open, MU_ENOMEM.
+ */
+enum mu_err mu_http_pool_open(struct mu_http_env *env, const char *dsn, unsigned n,
+                              struct mu_error *err);
+
+/** Close the pool's connections (after the server stopped); no pool is fine. */
+void mu_http_pool_close(struct mu_http_env *env);
+
+/**
+ * A store connection for this thread until mu_http_store_release() on the
+ * same thread: a free pool connection (waiting for one when all are in
+ * use), or without a pool the single store under store_lock. NULL when
+ * there is no database (still release).
+ */
 struct mu_store *mu_http_store_acquire(struct mu_http_env *env);
+/** Give back the connection this thread acquired last. */
 void mu_http_store_release(struct mu_http_env *env);
 
 /**

@@ -13,6 +13,7 @@
 #define MU_STORE_DB_H
 
 #include <muster/err.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/buf.h"
@@ -150,5 +151,56 @@ enum mu_err mu_db_query_int(struct mu_db *db, const char *sql, const struct mu_d
 
 /** Copy of column @p i (SQL NULL gives ""); owned by caller; NULL on ENOMEM. */
 char *mu_db_dup(struct mu_db_rows *r, int i);
+
+/*
+ * Row helpers: the one way the store_*.c files look up a row, count the
+ * rows a statement returns, read rows into an array and put a filtered
+ * query together.
+ */
+
+/**
+ * Run a query and step to its first row: *found = 1 with that row ready to
+ * read in *out, 0 when there is none. *out is set even on error and must be
+ * finished (mu_db_finish) either way.
+ */
+enum mu_err mu_db_query_row(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
+                            struct mu_db_rows **out, int *found, struct mu_error *err);
+
+/** Run a statement and count the rows it returns (e.g. "UPDATE ... RETURNING id") in *count. */
+enum mu_err mu_db_count(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
+                        size_t *count, struct mu_error *err);
+
+/**
+ * Make room for one more item in the array @p v that holds @p len items of
+ * @p size bytes and has room for *cap: returns the array (moved or not; new
+ * room zeroed, *cap updated), or NULL when out of memory, @p v then left as
+ * it was. Free the array with mu_free.
+ */
+void *mu_db_grow(void *v, size_t size, size_t len, size_t *cap);
+
+/**
+ * Read the current row into @p item (zeroed beforehand). On error @p item
+ * may hold copies made so far: the caller's free function releases it.
+ */
+typedef enum mu_err mu_db_read_fn(struct mu_db_rows *r, void *item, struct mu_error *err);
+
+/**
+ * Run a query and read every row with @p read_row into a new array of
+ * @p size-byte items: *out (owned by caller) and *count. On error too *out
+ * and *count give the items begun so far, for the caller to free with the
+ * free function of their type. Running out of memory for the array is
+ * MU_ENOMEM "out of memory @p what" (e.g. what = "listing notices").
+ */
+enum mu_err mu_db_query_all(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
+                            size_t size, mu_db_read_fn *read_row, const char *what, void **out,
+                            size_t *count, struct mu_error *err);
+
+/**
+ * Append to @p sql (@p cap bytes, NUL-terminated) the fixed text @p before,
+ * "$N" for the next parameter and the fixed text @p after, and bind @p v as
+ * that parameter: p[N - 1] = v, *np = N. The caller keeps @p p big enough.
+ */
+void mu_db_add_param(char *sql, size_t cap, struct mu_db_val *p, int *np, const char *before,
+                     struct mu_db_val v, const char *after);
 
 #endif

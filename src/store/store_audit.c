@@ -49,10 +49,9 @@ enum mu_err mu_store_audit_append_tx(struct mu_store *s, const struct mu_actor *
         return rc;
 
     /* The hash column still holds the previous entry's hash here. */
-    rc = mu_db_query(s->db, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-                     NULL, 0, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+                         NULL, 0, &r, &has, err);
     if (rc)
         goto out;
     if (!has) {
@@ -172,9 +171,8 @@ enum mu_err mu_store_audit_verify(struct mu_store *s, struct mu_audit_verify *ou
     rc = mu_store_tx_enter_read(s, err);
     if (rc)
         return rc;
-    rc = mu_db_query(s->db, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL, 0, &r, &has,
+                         err);
     if (rc)
         goto out;
     if (!has) {
@@ -201,13 +199,29 @@ out:
     return rc;
 }
 
+/* Copy the current row of the tail query into @p item (a struct mu_audit_entry). */
+static enum mu_err read_entry(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_audit_entry *e = item;
+    e->seq = mu_db_int(r, 0);
+    e->at = mu_db_int(r, 1);
+    e->actor = mu_db_dup(r, 2);
+    e->action = mu_db_dup(r, 3);
+    e->object = mu_db_dup(r, 4);
+    e->summary = mu_db_dup(r, 5);
+    const char *ph = mu_db_text(r, 6), *h = mu_db_text(r, 7);
+    snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", ph ? ph : "");
+    snprintf(e->hash, sizeof(e->hash), "%s", h ? h : "");
+    if (!e->actor || !e->action || !e->object || !e->summary)
+        return mu_error_set(err, MU_ENOMEM, "out of memory reading the audit log");
+    return MU_OK;
+}
+
 enum mu_err mu_store_audit_tail(struct mu_store *s, size_t n, struct mu_audit_entry **out,
                                 size_t *count, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_audit_entry *v = NULL;
-    size_t len = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t len = 0;
     enum mu_err rc = MU_OK;
 
     *out = NULL;
@@ -217,36 +231,11 @@ enum mu_err mu_store_audit_tail(struct mu_store *s, size_t n, struct mu_audit_en
     if (n > (size_t)INT64_MAX)
         n = INT64_MAX;
     struct mu_db_val p[] = {MU_DB_INT((int64_t)n)};
-    rc = mu_db_query(s->db,
-                     "SELECT seq, at, actor, action, object, summary, prev_hash, hash FROM "
-                     "(SELECT * FROM audit ORDER BY seq DESC LIMIT $1) AS t ORDER BY seq",
-                     p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct mu_audit_entry *nv = mu_realloc(v, ncap * sizeof(*v));
-            if (!nv) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory reading the audit log");
-                break;
-            }
-            memset(nv + cap, 0, (ncap - cap) * sizeof(*nv));
-            v = nv;
-            cap = ncap;
-        }
-        struct mu_audit_entry *e = &v[len++];
-        e->seq = mu_db_int(r, 0);
-        e->at = mu_db_int(r, 1);
-        e->actor = mu_db_dup(r, 2);
-        e->action = mu_db_dup(r, 3);
-        e->object = mu_db_dup(r, 4);
-        e->summary = mu_db_dup(r, 5);
-        const char *ph = mu_db_text(r, 6), *h = mu_db_text(r, 7);
-        snprintf(e->prev_hash, sizeof(e->prev_hash), "%s", ph ? ph : "");
-        snprintf(e->hash, sizeof(e->hash), "%s", h ? h : "");
-        if (!e->actor || !e->action || !e->object || !e->summary)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading the audit log");
-    }
-    mu_db_finish(r);
+    rc = mu_db_query_all(s->db,
+                         "SELECT seq, at, actor, action, object, summary, prev_hash, hash FROM "
+                         "(SELECT * FROM audit ORDER BY seq DESC LIMIT $1) AS t ORDER BY seq",
+                         p, 1, sizeof(struct mu_audit_entry), read_entry, "reading the audit log",
+                         &v, &len, err);
     if (rc) {
         mu_audit_entries_free(v, len);
         return rc;

@@ -255,12 +255,10 @@ enum mu_err mu_store_checkin_summary_get(struct mu_store *s, const char *plan_id
         *json = NULL;
     mu_date_format(day, ds);
     struct mu_db_val p[] = {MU_DB_TEXT(plan_id), MU_DB_TEXT(checkin_id), MU_DB_TEXT(ds)};
-    rc = mu_db_query(s->db,
-                     "SELECT summary_json FROM checkin_summaries "
-                     "WHERE plan_id = $1 AND checkin_id = $2 AND day = $3",
-                     p, 3, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, found, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT summary_json FROM checkin_summaries "
+                         "WHERE plan_id = $1 AND checkin_id = $2 AND day = $3",
+                         p, 3, &r, found, err);
     if (rc == MU_OK && *found && json) {
         *json = mu_db_dup(r, 0);
         if (!*json)

@@ -58,7 +58,6 @@ enum mu_err mu_store_notice_add(struct mu_store *s, const struct mu_actor *actor
                                 struct mu_error *err)
 {
     enum mu_err rc;
-    struct mu_db_rows *r = NULL;
     int64_t first = 0;
     if (first_id)
         *first_id = 0;
@@ -72,6 +71,7 @@ enum mu_err mu_store_notice_add(struct mu_store *s, const struct mu_actor *actor
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
     for (size_t i = 0; i < n && rc == MU_OK; i++) {
+        int64_t nid = 0;
         int has = 0;
         struct mu_db_val p[] = {MU_DB_TEXT(v[i].kind),
                                 MU_DB_TEXT(v[i].person),
@@ -80,18 +80,14 @@ enum mu_err mu_store_notice_add(struct mu_store *s, const struct mu_actor *actor
                                 MU_DB_TEXT(v[i].body ? v[i].body : ""),
                                 MU_DB_TEXT(v[i].ref ? v[i].ref : ""),
                                 MU_DB_INT(actor->now_ms)};
-        rc = mu_db_query(s->db,
-                         "INSERT INTO notices (kind, person, due_at, subject, body, ref, "
-                         "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                         p, 7, &r, err);
-        if (rc == MU_OK)
-            rc = mu_db_next(r, &has, err);
+        rc = mu_db_query_int(s->db,
+                             "INSERT INTO notices (kind, person, due_at, subject, body, ref, "
+                             "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                             p, 7, &nid, &has, err);
         if (rc == MU_OK && !has)
             rc = mu_error_set(err, MU_ESTORE, "adding a notice returned no id");
         if (rc == MU_OK && i == 0)
-            first = mu_db_int(r, 0);
-        mu_db_finish(r);
-        r = NULL;
+            first = nid;
     }
     if (rc)
         goto out;
@@ -106,7 +102,6 @@ enum mu_err mu_store_notice_add(struct mu_store *s, const struct mu_actor *actor
     if (rc == MU_OK && first_id)
         *first_id = first;
 out:
-    mu_db_finish(r);
     return mu_store_tx_leave(s, rc, err);
 }
 
@@ -115,9 +110,7 @@ enum mu_err mu_store_notice_cancel(struct mu_store *s, const struct mu_actor *ac
                                    struct mu_error *err)
 {
     enum mu_err rc;
-    struct mu_db_rows *r = NULL;
     size_t k = 0;
-    int has = 0;
     if (count)
         *count = 0;
     if ((rc = mu_store_check_actor(actor, err)))
@@ -130,21 +123,17 @@ enum mu_err mu_store_notice_cancel(struct mu_store *s, const struct mu_actor *ac
         return rc;
     if (kind) {
         struct mu_db_val p[] = {MU_DB_INT(actor->now_ms), MU_DB_TEXT(ref), MU_DB_TEXT(kind)};
-        rc = mu_db_query(s->db,
+        rc = mu_db_count(s->db,
                          "UPDATE notices SET cancelled_at = $1 WHERE ref = $2 AND kind = $3 "
                          "AND sent_at IS NULL AND cancelled_at IS NULL RETURNING id",
-                         p, 3, &r, err);
+                         p, 3, &k, err);
     } else {
         struct mu_db_val p[] = {MU_DB_INT(actor->now_ms), MU_DB_TEXT(ref)};
-        rc = mu_db_query(s->db,
+        rc = mu_db_count(s->db,
                          "UPDATE notices SET cancelled_at = $1 WHERE ref = $2 "
                          "AND sent_at IS NULL AND cancelled_at IS NULL RETURNING id",
-                         p, 2, &r, err);
+                         p, 2, &k, err);
     }
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has)
-        k++;
-    mu_db_finish(r);
-    r = NULL;
     if (rc == MU_OK && k > 0) {
         char summary[MU_NOTICE_MAX_KIND + 64];
         snprintf(summary, sizeof(summary), "%zu unsent %s notice%s cancelled", k,
@@ -167,10 +156,8 @@ enum mu_err mu_store_notice_mark_sent(struct mu_store *s, const struct mu_actor 
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
     struct mu_db_val p[] = {MU_DB_INT(id)};
-    rc = mu_db_query(s->db, "SELECT sent_at, cancelled_at FROM notices WHERE id = $1", p, 1, &r,
-                     err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db, "SELECT sent_at, cancelled_at FROM notices WHERE id = $1", p, 1, &r,
+                         &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_set(err, MU_ENOTFOUND, "no notice %" PRId64, id);
     if (rc == MU_OK && (!mu_db_is_null(r, 0) || !mu_db_is_null(r, 1)))
@@ -191,13 +178,23 @@ out:
     return mu_store_tx_leave(s, rc, err);
 }
 
-/* Append to @p sql (capacity @p cap) the fixed text @p a, "$N" for the next
- * parameter, and the fixed text @p b. */
-static void add_param(char *sql, size_t cap, const char *a, int *np, const char *b)
+/* Copy the current row of the list query into @p item (a struct mu_notice). */
+static enum mu_err read_notice(struct mu_db_rows *r, void *item, struct mu_error *err)
 {
-    size_t len = strlen(sql);
-    ++*np;
-    snprintf(sql + len, cap - len, "%s$%d%s", a, *np, b);
+    struct mu_notice *e = item;
+    e->id = mu_db_int(r, 0);
+    e->kind = mu_db_dup(r, 1);
+    e->person = mu_db_dup(r, 2);
+    e->due_at = mu_db_int(r, 3);
+    e->subject = mu_db_dup(r, 4);
+    e->body = mu_db_dup(r, 5);
+    e->ref = mu_db_dup(r, 6);
+    e->created_at = mu_db_int(r, 7);
+    e->sent_at = mu_db_is_null(r, 8) ? 0 : mu_db_int(r, 8);
+    e->cancelled_at = mu_db_is_null(r, 9) ? 0 : mu_db_int(r, 9);
+    if (!e->kind || !e->person || !e->subject || !e->body || !e->ref)
+        return mu_error_set(err, MU_ENOMEM, "out of memory listing notices");
+    return MU_OK;
 }
 
 enum mu_err mu_store_notice_list(struct mu_store *s, const struct mu_notice_filter *f,
@@ -206,10 +203,9 @@ enum mu_err mu_store_notice_list(struct mu_store *s, const struct mu_notice_filt
     static const struct mu_notice_filter none = {0};
     char sql[1024];
     struct mu_db_val p[8];
-    struct mu_db_rows *r = NULL;
-    struct mu_notice *v = NULL;
-    size_t n = 0, cap = 0;
-    int np = 0, has = 0;
+    void *v = NULL;
+    size_t n = 0;
+    int np = 0;
     enum mu_err rc;
     *out = NULL;
     *count = 0;
@@ -219,31 +215,26 @@ enum mu_err mu_store_notice_list(struct mu_store *s, const struct mu_notice_filt
              "SELECT id, kind, person, due_at, subject, body, ref, created_at, sent_at, "
              "cancelled_at FROM notices WHERE 1 = 1");
     if (f->due_from || f->due_to) {
-        add_param(sql, sizeof(sql), " AND due_at >= ", &np, "");
-        p[np - 1] = (struct mu_db_val)MU_DB_INT(f->due_from);
-        add_param(sql, sizeof(sql), " AND due_at < ", &np, "");
-        p[np - 1] = (struct mu_db_val)MU_DB_INT(f->due_to);
+        mu_db_add_param(sql, sizeof(sql), p, &np,
+                        " AND due_at >= ", (struct mu_db_val)MU_DB_INT(f->due_from), "");
+        mu_db_add_param(sql, sizeof(sql), p, &np, " AND due_at < ",
+                        (struct mu_db_val)MU_DB_INT(f->due_to), "");
     }
     if (f->kind) {
         size_t kl = strlen(f->kind);
         if (kl > 0 && f->kind[kl - 1] == '.') {
             /* A prefix: "roster." matches "roster.reminder"; no LIKE, so no escaping. */
-            add_param(sql, sizeof(sql), " AND substr(kind, 1, ", &np, ")");
-            p[np - 1] = (struct mu_db_val)MU_DB_INT((int64_t)kl);
-            add_param(sql, sizeof(sql), " = ", &np, "");
+            mu_db_add_param(sql, sizeof(sql), p, &np, " AND substr(kind, 1, ",
+                            (struct mu_db_val)MU_DB_INT((int64_t)kl), ")");
+            mu_db_add_param(sql, sizeof(sql), p, &np, " = ", MU_DB_TEXT(f->kind), "");
         } else {
-            add_param(sql, sizeof(sql), " AND kind = ", &np, "");
+            mu_db_add_param(sql, sizeof(sql), p, &np, " AND kind = ", MU_DB_TEXT(f->kind), "");
         }
-        p[np - 1] = MU_DB_TEXT(f->kind);
     }
-    if (f->person) {
-        add_param(sql, sizeof(sql), " AND person = ", &np, "");
-        p[np - 1] = MU_DB_TEXT(f->person);
-    }
-    if (f->ref) {
-        add_param(sql, sizeof(sql), " AND ref = ", &np, "");
-        p[np - 1] = MU_DB_TEXT(f->ref);
-    }
+    if (f->person)
+        mu_db_add_param(sql, sizeof(sql), p, &np, " AND person = ", MU_DB_TEXT(f->person), "");
+    if (f->ref)
+        mu_db_add_param(sql, sizeof(sql), p, &np, " AND ref = ", MU_DB_TEXT(f->ref), "");
     size_t len = strlen(sql);
     if (f->pending_only)
         snprintf(sql + len, sizeof(sql) - len, " AND sent_at IS NULL AND cancelled_at IS NULL");
@@ -251,41 +242,13 @@ enum mu_err mu_store_notice_list(struct mu_store *s, const struct mu_notice_filt
         snprintf(sql + len, sizeof(sql) - len, " AND cancelled_at IS NULL");
     len = strlen(sql);
     snprintf(sql + len, sizeof(sql) - len, " ORDER BY due_at, id");
-    if (f->limit) {
-        add_param(sql, sizeof(sql), " LIMIT ", &np, "");
-        p[np - 1] = (struct mu_db_val)MU_DB_INT((int64_t)f->limit);
-    }
+    if (f->limit)
+        mu_db_add_param(sql, sizeof(sql), p, &np, " LIMIT ",
+                        (struct mu_db_val)MU_DB_INT((int64_t)f->limit), "");
     if ((rc = mu_store_tx_enter_read(s, err)))
         return rc;
-    rc = mu_db_query(s->db, sql, p, np, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct mu_notice *nv = mu_realloc(v, ncap * sizeof(*v));
-            if (!nv) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory listing notices");
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
-        struct mu_notice *e = &v[n];
-        memset(e, 0, sizeof(*e));
-        n++;
-        e->id = mu_db_int(r, 0);
-        e->kind = mu_db_dup(r, 1);
-        e->person = mu_db_dup(r, 2);
-        e->due_at = mu_db_int(r, 3);
-        e->subject = mu_db_dup(r, 4);
-        e->body = mu_db_dup(r, 5);
-        e->ref = mu_db_dup(r, 6);
-        e->created_at = mu_db_int(r, 7);
-        e->sent_at = mu_db_is_null(r, 8) ? 0 : mu_db_int(r, 8);
-        e->cancelled_at = mu_db_is_null(r, 9) ? 0 : mu_db_int(r, 9);
-        if (!e->kind || !e->person || !e->subject || !e->body || !e->ref)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory listing notices");
-    }
-    mu_db_finish(r);
+    rc = mu_db_query_all(s->db, sql, p, np, sizeof(struct mu_notice), read_notice,
+                         "listing notices", &v, &n, err);
     rc = mu_store_tx_leave(s, rc, err);
     if (rc) {
         mu_notices_free(v, n);

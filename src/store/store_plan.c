@@ -44,13 +44,11 @@ enum mu_err mu_store_plan_put(struct mu_store *s, const struct mu_actor *actor, 
     if (rc)
         return rc;
     struct mu_db_val pid[] = {MU_DB_TEXT(id)};
-    rc = mu_db_query(s->db,
-                     "SELECT p.latest_version, v.source_hash FROM plans AS p "
-                     "JOIN plan_versions AS v ON v.plan_id = p.id AND v.version = p.latest_version "
-                     "WHERE p.id = $1",
-                     pid, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT p.latest_version, v.source_hash FROM plans AS p "
+                         "JOIN plan_versions AS v ON v.plan_id = p.id "
+                         "AND v.version = p.latest_version WHERE p.id = $1",
+                         pid, 1, &r, &has, err);
     if (rc)
         goto out;
     if (has) {
@@ -132,15 +130,13 @@ enum mu_err mu_store_plan_get(struct mu_store *s, const char *id, int version,
     if (version < 0)
         return mu_error_field(err, MU_EINVAL, "version", "plan version %d is not valid", version);
     struct mu_db_val p[] = {MU_DB_TEXT(id), MU_DB_INT(version)};
-    rc = mu_db_query(s->db,
-                     "SELECT p.id, v.title, v.version, p.latest_version, v.source, v.model_json, "
-                     "v.source_hash, p.created_at, v.loaded_at, v.loaded_by "
-                     "FROM plans AS p JOIN plan_versions AS v ON v.plan_id = p.id "
-                     "WHERE p.id = $1 AND v.version = "
-                     "CASE WHEN $2 = 0 THEN p.latest_version ELSE $2 END",
-                     p, 2, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT p.id, v.title, v.version, p.latest_version, v.source, "
+                         "v.model_json, v.source_hash, p.created_at, v.loaded_at, v.loaded_by "
+                         "FROM plans AS p JOIN plan_versions AS v ON v.plan_id = p.id "
+                         "WHERE p.id = $1 AND v.version = "
+                         "CASE WHEN $2 = 0 THEN p.latest_version ELSE $2 END",
+                         p, 2, &r, &has, err);
     if (rc)
         goto out;
     if (!has) {
@@ -194,52 +190,34 @@ void mu_plan_summaries_free(struct mu_plan_summary *v, size_t n)
     mu_free(v);
 }
 
-/* Grow *v (elements of @p size) to hold one more; zeroes the new slots. */
-static enum mu_err grow(void **v, size_t *cap, size_t len, size_t size, struct mu_error *err)
+/* Copy the current row of the plan list into @p item (a struct mu_plan_summary). */
+static enum mu_err read_summary(struct mu_db_rows *r, void *item, struct mu_error *err)
 {
-    if (len < *cap)
-        return MU_OK;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    char *nv = mu_realloc(*v, ncap * size);
-    if (!nv)
+    struct mu_plan_summary *e = item;
+    e->id = mu_db_dup(r, 0);
+    e->title = mu_db_dup(r, 1);
+    e->latest_version = (int)mu_db_int(r, 2);
+    e->loaded_at = mu_db_int(r, 3);
+    e->loaded_by = mu_db_dup(r, 4);
+    if (!e->id || !e->title || !e->loaded_by)
         return mu_error_set(err, MU_ENOMEM, "out of memory reading plans");
-    memset(nv + *cap * size, 0, (ncap - *cap) * size);
-    *v = nv;
-    *cap = ncap;
     return MU_OK;
 }
 
 enum mu_err mu_store_plan_list(struct mu_store *s, struct mu_plan_summary **out, size_t *count,
                                struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_plan_summary *v = NULL;
-    size_t len = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t len = 0;
     *out = NULL;
     *count = 0;
-    enum mu_err rc = mu_db_query(s->db,
-                                 "SELECT p.id, p.title, p.latest_version, v.loaded_at, v.loaded_by "
-                                 "FROM plans AS p JOIN plan_versions AS v "
-                                 "ON v.plan_id = p.id AND v.version = p.latest_version "
-                                 "ORDER BY p.id",
-                                 NULL, 0, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        void *pv = v;
-        rc = grow(&pv, &cap, len, sizeof(*v), err);
-        v = pv;
-        if (rc)
-            break;
-        struct mu_plan_summary *e = &v[len++];
-        e->id = mu_db_dup(r, 0);
-        e->title = mu_db_dup(r, 1);
-        e->latest_version = (int)mu_db_int(r, 2);
-        e->loaded_at = mu_db_int(r, 3);
-        e->loaded_by = mu_db_dup(r, 4);
-        if (!e->id || !e->title || !e->loaded_by)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading plans");
-    }
-    mu_db_finish(r);
+    enum mu_err rc = mu_db_query_all(s->db,
+                                     "SELECT p.id, p.title, p.latest_version, v.loaded_at, "
+                                     "v.loaded_by FROM plans AS p JOIN plan_versions AS v "
+                                     "ON v.plan_id = p.id AND v.version = p.latest_version "
+                                     "ORDER BY p.id",
+                                     NULL, 0, sizeof(struct mu_plan_summary), read_summary,
+                                     "reading plans", &v, &len, err);
     if (rc) {
         mu_plan_summaries_free(v, len);
         return rc;
@@ -260,41 +238,38 @@ void mu_plan_versions_free(struct mu_plan_version_info *v, size_t n)
     mu_free(v);
 }
 
+/* Copy the current row of the version list into @p item (a struct mu_plan_version_info). */
+static enum mu_err read_version(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_plan_version_info *e = item;
+    e->version = (int)mu_db_int(r, 0);
+    e->title = mu_db_dup(r, 1);
+    e->loaded_at = mu_db_int(r, 2);
+    e->loaded_by = mu_db_dup(r, 3);
+    const char *h = mu_db_text(r, 4);
+    snprintf(e->source_hash, sizeof(e->source_hash), "%s", h ? h : "");
+    if (!e->title || !e->loaded_by)
+        return mu_error_set(err, MU_ENOMEM, "out of memory reading plan versions");
+    return MU_OK;
+}
+
 enum mu_err mu_store_plan_versions(struct mu_store *s, const char *id,
                                    struct mu_plan_version_info **out, size_t *count,
                                    struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_plan_version_info *v = NULL;
-    size_t len = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t len = 0;
     *out = NULL;
     *count = 0;
     enum mu_err rc = check_id(id, err);
     if (rc)
         return rc;
     struct mu_db_val p[] = {MU_DB_TEXT(id)};
-    rc = mu_db_query(s->db,
-                     "SELECT version, title, loaded_at, loaded_by, source_hash "
-                     "FROM plan_versions WHERE plan_id = $1 ORDER BY version",
-                     p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        void *pv = v;
-        rc = grow(&pv, &cap, len, sizeof(*v), err);
-        v = pv;
-        if (rc)
-            break;
-        struct mu_plan_version_info *e = &v[len++];
-        e->version = (int)mu_db_int(r, 0);
-        e->title = mu_db_dup(r, 1);
-        e->loaded_at = mu_db_int(r, 2);
-        e->loaded_by = mu_db_dup(r, 3);
-        const char *h = mu_db_text(r, 4);
-        snprintf(e->source_hash, sizeof(e->source_hash), "%s", h ? h : "");
-        if (!e->title || !e->loaded_by)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading plan '%s'", id);
-    }
-    mu_db_finish(r);
+    rc = mu_db_query_all(s->db,
+                         "SELECT version, title, loaded_at, loaded_by, source_hash "
+                         "FROM plan_versions WHERE plan_id = $1 ORDER BY version",
+                         p, 1, sizeof(struct mu_plan_version_info), read_version, "reading plans",
+                         &v, &len, err);
     if (rc == MU_OK && len == 0)
         rc = mu_error_set(err, MU_ENOTFOUND, "no plan '%s'", id);
     if (rc) {

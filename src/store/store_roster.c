@@ -56,10 +56,10 @@ static enum mu_shift_source source_from(const char *s)
     return MU_SHIFT_GENERATED;
 }
 
-/* Copy the current row (SHIFT_COLS) into @p out. */
-static enum mu_err read_shift(struct mu_db_rows *r, struct mu_shift *out, struct mu_error *err)
+/* Copy the current row (SHIFT_COLS) into @p item (a zeroed struct mu_shift). */
+static enum mu_err read_shift(struct mu_db_rows *r, void *item, struct mu_error *err)
 {
-    memset(out, 0, sizeof(*out));
+    struct mu_shift *out = item;
     out->id = mu_db_int(r, 0);
     out->plan_id = mu_db_dup(r, 1);
     out->pool = mu_db_dup(r, 2);
@@ -77,10 +77,8 @@ static enum mu_err read_shift(struct mu_db_rows *r, struct mu_shift *out, struct
     out->updated_at = mu_db_int(r, 13);
     out->published_at = mu_db_is_null(r, 14) ? 0 : mu_db_int(r, 14);
     if (!out->plan_id || !out->pool || !out->role || !out->person || !out->prev_person ||
-        !out->note) {
-        mu_shift_release(out);
+        !out->note)
         return mu_error_set(err, MU_ENOMEM, "out of memory reading shifts");
-    }
     return MU_OK;
 }
 
@@ -88,27 +86,10 @@ static enum mu_err read_shift(struct mu_db_rows *r, struct mu_shift *out, struct
 static enum mu_err query_shifts(struct mu_store *s, const char *sql, const struct mu_db_val *p,
                                 int np, struct mu_shift **out, size_t *n, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_shift *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int has = 0;
-    enum mu_err rc = mu_db_query(s->db, sql, p, np, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (cnt == cap) {
-            size_t ncap = cap ? cap * 2 : 32;
-            struct mu_shift *nv = mu_realloc(v, ncap * sizeof(*v));
-            if (!nv) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory reading shifts");
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
-        if ((rc = read_shift(r, &v[cnt], err)))
-            break;
-        cnt++;
-    }
-    mu_db_finish(r);
+    void *v = NULL;
+    size_t cnt = 0;
+    enum mu_err rc = mu_db_query_all(s->db, sql, p, np, sizeof(struct mu_shift), read_shift,
+                                     "reading shifts", &v, &cnt, err);
     if (rc) {
         mu_shifts_free(v, cnt);
         return rc;
@@ -116,13 +97,6 @@ static enum mu_err query_shifts(struct mu_store *s, const char *sql, const struc
     *out = v;
     *n = cnt;
     return MU_OK;
-}
-
-static void add_param(char *sql, size_t cap, const char *a, int *np, const char *b)
-{
-    size_t len = strlen(sql);
-    ++*np;
-    snprintf(sql + len, cap - len, "%s$%d%s", a, *np, b);
 }
 
 enum mu_err mu_store_shift_list(struct mu_store *s, const struct mu_shift_filter *f,
@@ -138,20 +112,16 @@ enum mu_err mu_store_shift_list(struct mu_store *s, const struct mu_shift_filter
     if (!f)
         f = &none;
     snprintf(sql, sizeof(sql), "SELECT %s FROM roster_shifts WHERE 1 = 1", SHIFT_COLS);
-    if (f->plan_id) {
-        add_param(sql, sizeof(sql), " AND plan_id = ", &np, "");
-        p[np - 1] = MU_DB_TEXT(f->plan_id);
-    }
-    if (f->person) {
-        add_param(sql, sizeof(sql), " AND person = ", &np, "");
-        p[np - 1] = MU_DB_TEXT(f->person);
-    }
+    if (f->plan_id)
+        mu_db_add_param(sql, sizeof(sql), p, &np, " AND plan_id = ", MU_DB_TEXT(f->plan_id), "");
+    if (f->person)
+        mu_db_add_param(sql, sizeof(sql), p, &np, " AND person = ", MU_DB_TEXT(f->person), "");
     if (f->from_ms || f->to_ms) {
-        add_param(sql, sizeof(sql), f->by_start ? " AND start_at >= " : " AND end_at > ", &np,
-                  "");
-        p[np - 1] = (struct mu_db_val)MU_DB_INT(f->from_ms);
-        add_param(sql, sizeof(sql), " AND start_at < ", &np, "");
-        p[np - 1] = (struct mu_db_val)MU_DB_INT(f->to_ms);
+        mu_db_add_param(sql, sizeof(sql), p, &np,
+                        f->by_start ? " AND start_at >= " : " AND end_at > ",
+                        (struct mu_db_val)MU_DB_INT(f->from_ms), "");
+        mu_db_add_param(sql, sizeof(sql), p, &np, " AND start_at < ",
+                        (struct mu_db_val)MU_DB_INT(f->to_ms), "");
     }
     size_t len = strlen(sql);
     snprintf(sql + len, sizeof(sql) - len, "%s ORDER BY start_at, plan_id, pool, slot, id",
@@ -229,9 +199,7 @@ enum mu_err mu_store_roster_replace(struct mu_store *s, const struct mu_actor *a
                                     struct mu_error *err)
 {
     enum mu_err rc;
-    struct mu_db_rows *r = NULL;
     size_t ndel = 0, nins = 0;
-    int has = 0;
     if (deleted)
         *deleted = 0;
     if (inserted)
@@ -257,11 +225,7 @@ enum mu_err mu_store_roster_replace(struct mu_store *s, const struct mu_actor *a
         goto out;
     char sql[512];
     snprintf(sql, sizeof(sql), "DELETE FROM roster_shifts WHERE %s RETURNING id", where);
-    rc = mu_db_query(s->db, sql, p, 3, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has)
-        ndel++;
-    mu_db_finish(r);
-    r = NULL;
+    rc = mu_db_count(s->db, sql, p, 3, &ndel, err);
     for (size_t i = 0; i < n && rc == MU_OK; i++) {
         int64_t held = 0;
         int found = 0;
@@ -301,7 +265,6 @@ enum mu_err mu_store_roster_replace(struct mu_store *s, const struct mu_actor *a
             *inserted = nins;
     }
 out:
-    mu_db_finish(r);
     return mu_store_tx_leave(s, rc, err);
 }
 
@@ -416,7 +379,7 @@ enum mu_err mu_store_unavail_add(struct mu_store *s, const struct mu_actor *acto
                                  int64_t *id, struct mu_error *err)
 {
     enum mu_err rc;
-    struct mu_db_rows *r = NULL;
+    int64_t nid = 0;
     int has = 0;
     char a[11], b[11];
     if (!reason)
@@ -437,16 +400,12 @@ enum mu_err mu_store_unavail_add(struct mu_store *s, const struct mu_actor *acto
     struct mu_db_val p[] = {MU_DB_TEXT(person),       MU_DB_TEXT(a),
                             MU_DB_TEXT(b),            MU_DB_TEXT(reason),
                             MU_DB_INT(actor->now_ms), MU_DB_TEXT(actor->name)};
-    rc = mu_db_query(s->db,
-                     "INSERT INTO roster_unavailable (person, from_day, to_day, reason, "
-                     "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                     p, 6, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_int(s->db,
+                         "INSERT INTO roster_unavailable (person, from_day, to_day, reason, "
+                         "created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         p, 6, &nid, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_set(err, MU_ESTORE, "adding unavailability returned no id");
-    int64_t nid = rc == MU_OK ? mu_db_int(r, 0) : 0;
-    mu_db_finish(r);
     if (rc == MU_OK) {
         char object[MU_STORE_MAX_NAME + 16], summary[MAX_NOTE + 64];
         snprintf(object, sizeof(object), "person:%s", person);
@@ -470,12 +429,10 @@ enum mu_err mu_store_unavail_remove(struct mu_store *s, const struct mu_actor *a
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
     struct mu_db_val p[] = {MU_DB_INT(id)};
-    rc = mu_db_query(s->db,
-                     "DELETE FROM roster_unavailable WHERE id = $1 RETURNING person, from_day, "
-                     "to_day",
-                     p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "DELETE FROM roster_unavailable WHERE id = $1 RETURNING person, "
+                         "from_day, to_day",
+                         p, 1, &r, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_set(err, MU_ENOTFOUND, "no unavailability entry %" PRId64, id);
     if (rc == MU_OK) {
@@ -491,13 +448,30 @@ enum mu_err mu_store_unavail_remove(struct mu_store *s, const struct mu_actor *a
     return mu_store_tx_leave(s, rc, err);
 }
 
+/* Copy the current row of the unavailability list into @p item (a struct mu_unavail). */
+static enum mu_err read_unavail(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_unavail *e = item;
+    e->id = mu_db_int(r, 0);
+    e->person = mu_db_dup(r, 1);
+    const char *fd = mu_db_text(r, 2), *td = mu_db_text(r, 3);
+    if (!fd || !td || mu_date_parse(fd, strlen(fd), &e->from, NULL) ||
+        mu_date_parse(td, strlen(td), &e->to, NULL))
+        return mu_error_set(err, MU_ESTORE, "unavailability entry %" PRId64 " has a bad date",
+                            e->id);
+    e->reason = mu_db_dup(r, 4);
+    e->created_at = mu_db_int(r, 5);
+    e->created_by = mu_db_dup(r, 6);
+    if (!e->person || !e->reason || !e->created_by)
+        return mu_error_set(err, MU_ENOMEM, "out of memory reading unavailability");
+    return MU_OK;
+}
+
 enum mu_err mu_store_unavail_list(struct mu_store *s, int32_t from, int32_t to,
                                   struct mu_unavail **out, size_t *n, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_unavail *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t cnt = 0;
     char a[11], b[11];
     enum mu_err rc;
     *out = NULL;
@@ -514,41 +488,14 @@ enum mu_err mu_store_unavail_list(struct mu_store *s, int32_t from, int32_t to,
         char sql[300];
         snprintf(sql, sizeof(sql), "%s WHERE from_day <= $1 AND to_day >= $2 "
                  "ORDER BY person, from_day, id", cols);
-        rc = mu_db_query(s->db, sql, p, 2, &r, err);
+        rc = mu_db_query_all(s->db, sql, p, 2, sizeof(struct mu_unavail), read_unavail,
+                             "reading unavailability", &v, &cnt, err);
     } else {
         char sql[300];
         snprintf(sql, sizeof(sql), "%s ORDER BY person, from_day, id", cols);
-        rc = mu_db_query(s->db, sql, NULL, 0, &r, err);
+        rc = mu_db_query_all(s->db, sql, NULL, 0, sizeof(struct mu_unavail), read_unavail,
+                             "reading unavailability", &v, &cnt, err);
     }
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (cnt == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct mu_unavail *nv = mu_realloc(v, ncap * sizeof(*v));
-            if (!nv) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory reading unavailability");
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
-        struct mu_unavail *e = &v[cnt++];
-        memset(e, 0, sizeof(*e));
-        e->id = mu_db_int(r, 0);
-        e->person = mu_db_dup(r, 1);
-        const char *fd = mu_db_text(r, 2), *td = mu_db_text(r, 3);
-        if (!fd || !td || mu_date_parse(fd, strlen(fd), &e->from, NULL) ||
-            mu_date_parse(td, strlen(td), &e->to, NULL)) {
-            rc = mu_error_set(err, MU_ESTORE, "unavailability entry %" PRId64 " has a bad date",
-                              e->id);
-            break;
-        }
-        e->reason = mu_db_dup(r, 4);
-        e->created_at = mu_db_int(r, 5);
-        e->created_by = mu_db_dup(r, 6);
-        if (!e->person || !e->reason || !e->created_by)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading unavailability");
-    }
-    mu_db_finish(r);
     rc = mu_store_tx_leave(s, rc, err);
     if (rc) {
         mu_unavails_free(v, cnt);
@@ -586,44 +533,35 @@ static const char SWAP_COLS[] = "w.id, w.shift_id, w.from_person, w.to_person, w
                                 "w.state, w.reason, w.created_at, w.decided_at, "
                                 "COALESCE(w.decided_by, '')";
 
+/* Copy the current row (SWAP_COLS) into @p item (a struct mu_swap). */
+static enum mu_err read_swap(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_swap *w = item;
+    w->id = mu_db_int(r, 0);
+    w->shift_id = mu_db_int(r, 1);
+    w->from_person = mu_db_dup(r, 2);
+    w->to_person = mu_db_dup(r, 3);
+    w->requested_by = mu_db_dup(r, 4);
+    const char *st = mu_db_text(r, 5);
+    w->state = st && strcmp(st, "approved") == 0   ? MU_SWAP_APPROVED
+               : st && strcmp(st, "rejected") == 0 ? MU_SWAP_REJECTED
+                                                   : MU_SWAP_PENDING;
+    w->reason = mu_db_dup(r, 6);
+    w->created_at = mu_db_int(r, 7);
+    w->decided_at = mu_db_is_null(r, 8) ? 0 : mu_db_int(r, 8);
+    w->decided_by = mu_db_dup(r, 9);
+    if (!w->from_person || !w->to_person || !w->requested_by || !w->reason || !w->decided_by)
+        return mu_error_set(err, MU_ENOMEM, "out of memory reading swaps");
+    return MU_OK;
+}
+
 static enum mu_err query_swaps(struct mu_store *s, const char *sql, const struct mu_db_val *p,
                                int np, struct mu_swap **out, size_t *n, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_swap *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int has = 0;
-    enum mu_err rc = mu_db_query(s->db, sql, p, np, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (cnt == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct mu_swap *nv = mu_realloc(v, ncap * sizeof(*v));
-            if (!nv) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory reading swaps");
-                break;
-            }
-            v = nv;
-            cap = ncap;
-        }
-        struct mu_swap *w = &v[cnt++];
-        memset(w, 0, sizeof(*w));
-        w->id = mu_db_int(r, 0);
-        w->shift_id = mu_db_int(r, 1);
-        w->from_person = mu_db_dup(r, 2);
-        w->to_person = mu_db_dup(r, 3);
-        w->requested_by = mu_db_dup(r, 4);
-        const char *st = mu_db_text(r, 5);
-        w->state = st && strcmp(st, "approved") == 0   ? MU_SWAP_APPROVED
-                   : st && strcmp(st, "rejected") == 0 ? MU_SWAP_REJECTED
-                                                       : MU_SWAP_PENDING;
-        w->reason = mu_db_dup(r, 6);
-        w->created_at = mu_db_int(r, 7);
-        w->decided_at = mu_db_is_null(r, 8) ? 0 : mu_db_int(r, 8);
-        w->decided_by = mu_db_dup(r, 9);
-        if (!w->from_person || !w->to_person || !w->requested_by || !w->reason || !w->decided_by)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading swaps");
-    }
-    mu_db_finish(r);
+    void *v = NULL;
+    size_t cnt = 0;
+    enum mu_err rc = mu_db_query_all(s->db, sql, p, np, sizeof(struct mu_swap), read_swap,
+                                     "reading swaps", &v, &cnt, err);
     if (rc) {
         mu_swaps_free(v, cnt);
         return rc;
@@ -667,7 +605,6 @@ enum mu_err mu_store_swap_request(struct mu_store *s, const struct mu_actor *act
 {
     enum mu_err rc;
     struct mu_shift sh = {0};
-    struct mu_db_rows *r = NULL;
     int64_t pending = 0, nid = 0;
     int found = 0, has = 0;
     if (!reason)
@@ -700,19 +637,13 @@ enum mu_err mu_store_swap_request(struct mu_store *s, const struct mu_actor *act
         goto out;
     struct mu_db_val p[] = {MU_DB_INT(shift_id), MU_DB_TEXT(sh.person), MU_DB_TEXT(to_person),
                             MU_DB_TEXT(by),      MU_DB_TEXT(reason),    MU_DB_INT(actor->now_ms)};
-    rc = mu_db_query(s->db,
-                     "INSERT INTO roster_swaps (shift_id, from_person, to_person, requested_by, "
-                     "state, reason, created_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6) "
-                     "RETURNING id",
-                     p, 6, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_int(s->db,
+                         "INSERT INTO roster_swaps (shift_id, from_person, to_person, "
+                         "requested_by, state, reason, created_at) VALUES ($1, $2, $3, $4, "
+                         "'pending', $5, $6) RETURNING id",
+                         p, 6, &nid, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_set(err, MU_ESTORE, "adding a swap request returned no id");
-    if (rc == MU_OK)
-        nid = mu_db_int(r, 0);
-    mu_db_finish(r);
-    r = NULL;
     if (rc)
         goto out;
     char object[40], summary[MU_STORE_MAX_NAME * 3 + MAX_NOTE + 80];
@@ -723,7 +654,6 @@ enum mu_err mu_store_swap_request(struct mu_store *s, const struct mu_actor *act
     if (rc == MU_OK && id)
         *id = nid;
 out:
-    mu_db_finish(r);
     mu_shift_release(&sh);
     return mu_store_tx_leave(s, rc, err);
 }
@@ -824,11 +754,10 @@ enum mu_err mu_store_feed_find(struct mu_store *s, const char *token_hash, char 
     if ((rc = mu_store_tx_enter_read(s, err)))
         return rc;
     struct mu_db_val p[] = {MU_DB_TEXT(token_hash)};
-    rc = mu_db_query(s->db,
-                     "SELECT person FROM roster_feeds WHERE token_hash = $1 AND revoked_at IS NULL",
-                     p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT person FROM roster_feeds WHERE token_hash = $1 AND revoked_at "
+                         "IS NULL",
+                         p, 1, &r, &has, err);
     if (rc == MU_OK && has) {
         *person = mu_db_dup(r, 0);
         if (!*person)
@@ -842,9 +771,7 @@ enum mu_err mu_store_feed_revoke(struct mu_store *s, const struct mu_actor *acto
                                  const char *person, size_t *count, struct mu_error *err)
 {
     enum mu_err rc;
-    struct mu_db_rows *r = NULL;
     size_t k = 0;
-    int has = 0;
     if (count)
         *count = 0;
     if ((rc = mu_store_check_actor(actor, err)) || (rc = check_name(person, "person", err)))
@@ -852,13 +779,10 @@ enum mu_err mu_store_feed_revoke(struct mu_store *s, const struct mu_actor *acto
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
     struct mu_db_val p[] = {MU_DB_INT(actor->now_ms), MU_DB_TEXT(person)};
-    rc = mu_db_query(s->db,
+    rc = mu_db_count(s->db,
                      "UPDATE roster_feeds SET revoked_at = $1 WHERE person = $2 AND revoked_at "
                      "IS NULL RETURNING id",
-                     p, 2, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has)
-        k++;
-    mu_db_finish(r);
+                     p, 2, &k, err);
     if (rc == MU_OK && k > 0) {
         char object[MU_STORE_MAX_NAME + 16], summary[64];
         snprintf(object, sizeof(object), "person:%s", person);

@@ -8,6 +8,8 @@
  * rather than traffic. The counters live in the database, so a limit holds
  * across every node of a cluster. Policy (how long, how many) is in
  * src/core/account.c and src/app/account.c; this file only reads and writes.
+ * The lookup of an API token by its hash is here too: it is the session
+ * lookup with another table (auth_find).
  */
 #include "store/store_int.h"
 
@@ -90,9 +92,14 @@ out:
     return mu_store_tx_leave(s, rc, err);
 }
 
-enum mu_err mu_store_session_find(struct mu_store *s, const char *id_hash, int *found,
-                                  struct mu_auth_row *row, struct mu_principal *p,
-                                  struct mu_error *err)
+/*
+ * Find the session or API token that @p sql selects by @p hash, in a
+ * read-only transaction. The columns are the token id, created_at,
+ * last_seen, expires_at and revoked_at (each 0 when NULL), then the user's
+ * id, name, role, lang and disabled_at. See mu_store_session_find().
+ */
+static enum mu_err auth_find(struct mu_store *s, const char *sql, const char *hash, int *found,
+                             struct mu_auth_row *row, struct mu_principal *p, struct mu_error *err)
 {
     struct mu_db_rows *r = NULL;
     char name[MU_USERNAME_MAX + 1] = "", role[16] = "", lang[3] = "";
@@ -100,25 +107,21 @@ enum mu_err mu_store_session_find(struct mu_store *s, const char *id_hash, int *
     enum mu_err rc;
     *found = 0;
     memset(row, 0, sizeof(*row));
-    struct mu_db_val q[] = {MU_DB_TEXT(id_hash)};
+    struct mu_db_val q[] = {MU_DB_TEXT(hash)};
     if ((rc = mu_store_tx_enter_read(s, err)))
         return rc;
-    rc = mu_db_query(s->db,
-                     "SELECT s.created_at, s.last_seen, s.expires_at, u.id, u.name, u.role, "
-                     "u.lang, u.disabled_at FROM sessions s JOIN users u ON u.id = s.user_id "
-                     "WHERE s.id_hash = $1",
-                     q, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, found, err);
+    rc = mu_db_query_row(s->db, sql, q, 1, &r, found, err);
     if (rc == MU_OK && *found) {
-        row->created_at = mu_db_int(r, 0);
-        row->last_seen = mu_db_int(r, 1);
-        row->expires_at = mu_db_int(r, 2);
-        uid = mu_db_int(r, 3);
-        snprintf(name, sizeof(name), "%s", mu_db_text(r, 4));
-        snprintf(role, sizeof(role), "%s", mu_db_text(r, 5));
-        snprintf(lang, sizeof(lang), "%s", mu_db_text(r, 6));
-        row->disabled = !mu_db_is_null(r, 7);
+        row->id = mu_db_is_null(r, 0) ? 0 : mu_db_int(r, 0);
+        row->created_at = mu_db_is_null(r, 1) ? 0 : mu_db_int(r, 1);
+        row->last_seen = mu_db_is_null(r, 2) ? 0 : mu_db_int(r, 2);
+        row->expires_at = mu_db_is_null(r, 3) ? 0 : mu_db_int(r, 3);
+        row->revoked_at = mu_db_is_null(r, 4) ? 0 : mu_db_int(r, 4);
+        uid = mu_db_int(r, 5);
+        snprintf(name, sizeof(name), "%s", mu_db_text(r, 6));
+        snprintf(role, sizeof(role), "%s", mu_db_text(r, 7));
+        snprintf(lang, sizeof(lang), "%s", mu_db_text(r, 8));
+        row->disabled = !mu_db_is_null(r, 9);
     }
     mu_db_finish(r);
     if (rc == MU_OK && *found)
@@ -127,6 +130,28 @@ enum mu_err mu_store_session_find(struct mu_store *s, const char *id_hash, int *
     if (rc)
         *found = 0;
     return rc;
+}
+
+enum mu_err mu_store_session_find(struct mu_store *s, const char *id_hash, int *found,
+                                  struct mu_auth_row *row, struct mu_principal *p,
+                                  struct mu_error *err)
+{
+    return auth_find(s,
+                     "SELECT 0, s.created_at, s.last_seen, s.expires_at, NULL, u.id, u.name, "
+                     "u.role, u.lang, u.disabled_at FROM sessions s "
+                     "JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+                     id_hash, found, row, p, err);
+}
+
+enum mu_err mu_store_token_find(struct mu_store *s, const char *token_hash, int *found,
+                                struct mu_auth_row *row, struct mu_principal *p,
+                                struct mu_error *err)
+{
+    return auth_find(s,
+                     "SELECT t.id, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, "
+                     "u.id, u.name, u.role, u.lang, u.disabled_at FROM api_tokens t "
+                     "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                     token_hash, found, row, p, err);
 }
 
 enum mu_err mu_store_session_touch(struct mu_store *s, const char *id_hash, int64_t now,
@@ -155,12 +180,10 @@ enum mu_err mu_store_session_delete(struct mu_store *s, const char *id_hash, int
     struct mu_db_val p[] = {MU_DB_TEXT(id_hash)};
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
-    rc = mu_db_query(s->db,
-                     "SELECT u.name FROM sessions s JOIN users u ON u.id = s.user_id "
-                     "WHERE s.id_hash = $1",
-                     p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT u.name FROM sessions s JOIN users u ON u.id = s.user_id "
+                         "WHERE s.id_hash = $1",
+                         p, 1, &r, &has, err);
     if (rc == MU_OK && has)
         snprintf(name, sizeof(name), "%s", mu_db_text(r, 0));
     mu_db_finish(r);
@@ -188,10 +211,9 @@ enum mu_err mu_store_throttle_wait(struct mu_store *s, const char *const *keys, 
         struct mu_db_rows *r = NULL;
         struct mu_db_val p[] = {MU_DB_TEXT(keys[i])};
         int has = 0;
-        rc = mu_db_query(s->db, "SELECT window_start, failures FROM login_throttle WHERE key = $1",
-                         p, 1, &r, err);
-        if (rc == MU_OK)
-            rc = mu_db_next(r, &has, err);
+        rc = mu_db_query_row(s->db,
+                             "SELECT window_start, failures FROM login_throttle WHERE key = $1", p,
+                             1, &r, &has, err);
         if (rc == MU_OK && has) {
             int64_t w = mu_throttle_wait(mu_db_int(r, 0), mu_db_int(r, 1), now);
             if (w > *wait_ms)

@@ -32,9 +32,8 @@ static enum mu_err lookup(struct mu_store *s, const char *key, int *found, char 
 {
     struct mu_db_rows *r = NULL;
     struct mu_db_val p[] = {MU_DB_TEXT(key)};
-    enum mu_err rc = mu_db_query(s->db, "SELECT value FROM settings WHERE key = $1", p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, found, err);
+    enum mu_err rc =
+        mu_db_query_row(s->db, "SELECT value FROM settings WHERE key = $1", p, 1, &r, found, err);
     if (rc == MU_OK && *found && value) {
         *value = mu_db_dup(r, 0);
         if (!*value)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * API tokens in the store: adding one (its BLAKE2b hash, never the token),
- * finding one by hash for verification, listing and revoking. Creation and
- * revocation are audited; the last-used stamp is bookkeeping and is not.
+ * listing and revoking. Creation and revocation are audited; the last-used
+ * stamp is bookkeeping and is not. Finding a token by its hash for
+ * verification (mu_store_token_find) is in store_session.c, where it shares
+ * the code of the session lookup.
  */
 #include "store/store_int.h"
 
@@ -39,10 +41,8 @@ static enum mu_err find_user(struct mu_store *s, const char *name, int64_t *id,
         return mu_error_field(err, MU_ENOTFOUND, "user", "no user '%.64s'", name ? name : "");
     mu_username_key(name, key);
     struct mu_db_val p[] = {MU_DB_TEXT(key)};
-    enum mu_err rc =
-        mu_db_query(s->db, "SELECT id, name FROM users WHERE name_key = $1", p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    enum mu_err rc = mu_db_query_row(s->db, "SELECT id, name FROM users WHERE name_key = $1", p, 1,
+                                     &r, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_field(err, MU_ENOTFOUND, "user", "no user '%s'", name);
     if (rc == MU_OK) {
@@ -70,8 +70,7 @@ enum mu_err mu_store_token_add(struct mu_store *s, const struct mu_actor *actor,
                                int64_t *id, struct mu_error *err)
 {
     char stored[MU_USERNAME_MAX + 1], object[40], summary[MU_TOKEN_LABEL_MAX + 160], when[32];
-    struct mu_db_rows *r = NULL;
-    int64_t uid = 0;
+    int64_t uid = 0, tid = 0;
     int has = 0;
     enum mu_err rc;
     if (id)
@@ -99,19 +98,14 @@ enum mu_err mu_store_token_add(struct mu_store *s, const struct mu_actor *actor,
                             MU_DB_TEXT(actor->name),
                             expires_at ? (struct mu_db_val)MU_DB_INT(expires_at)
                                        : (struct mu_db_val)MU_DB_NULL};
-    rc = mu_db_query(s->db,
-                     "INSERT INTO api_tokens (user_id, name, token_hash, created_at, created_by, "
-                     "expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                     p, 6, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_int(s->db,
+                         "INSERT INTO api_tokens (user_id, name, token_hash, created_at, "
+                         "created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                         p, 6, &tid, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_set(err, MU_ESTORE, "adding a token returned no id");
     if (rc)
         goto out;
-    int64_t tid = mu_db_int(r, 0);
-    mu_db_finish(r);
-    r = NULL;
     if (expires_at)
         utc(expires_at, when);
     else
@@ -122,49 +116,7 @@ enum mu_err mu_store_token_add(struct mu_store *s, const struct mu_actor *actor,
     if (rc == MU_OK && id)
         *id = tid;
 out:
-    mu_db_finish(r);
     return mu_store_tx_leave(s, rc, err);
-}
-
-enum mu_err mu_store_token_find(struct mu_store *s, const char *token_hash, int *found,
-                                struct mu_auth_row *row, struct mu_principal *p,
-                                struct mu_error *err)
-{
-    struct mu_db_rows *r = NULL;
-    char name[MU_USERNAME_MAX + 1] = "", role[16] = "", lang[3] = "";
-    int64_t uid = 0;
-    enum mu_err rc;
-    *found = 0;
-    memset(row, 0, sizeof(*row));
-    struct mu_db_val q[] = {MU_DB_TEXT(token_hash)};
-    if ((rc = mu_store_tx_enter_read(s, err)))
-        return rc;
-    rc = mu_db_query(s->db,
-                     "SELECT t.id, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, "
-                     "u.id, u.name, u.role, u.lang, u.disabled_at FROM api_tokens t "
-                     "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
-                     q, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, found, err);
-    if (rc == MU_OK && *found) {
-        row->id = mu_db_int(r, 0);
-        row->created_at = mu_db_int(r, 1);
-        row->last_seen = mu_db_is_null(r, 2) ? 0 : mu_db_int(r, 2);
-        row->expires_at = mu_db_is_null(r, 3) ? 0 : mu_db_int(r, 3);
-        row->revoked_at = mu_db_is_null(r, 4) ? 0 : mu_db_int(r, 4);
-        uid = mu_db_int(r, 5);
-        snprintf(name, sizeof(name), "%s", mu_db_text(r, 6));
-        snprintf(role, sizeof(role), "%s", mu_db_text(r, 7));
-        snprintf(lang, sizeof(lang), "%s", mu_db_text(r, 8));
-        row->disabled = !mu_db_is_null(r, 9);
-    }
-    mu_db_finish(r);
-    if (rc == MU_OK && *found)
-        rc = mu_store_principal_fill(s, uid, name, role, lang, p, err);
-    mu_store_tx_leave(s, MU_ECONFLICT, NULL); /* read-only */
-    if (rc)
-        *found = 0;
-    return rc;
 }
 
 enum mu_err mu_store_token_touch(struct mu_store *s, int64_t id, int64_t now, struct mu_error *err)
@@ -180,15 +132,30 @@ enum mu_err mu_store_token_touch(struct mu_store *s, int64_t id, int64_t now, st
     return mu_store_tx_leave(s, rc, err);
 }
 
+/* Copy the current row of the token list into @p item (a struct mu_token_info). */
+static enum mu_err read_token(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_token_info *t = item;
+    t->id = mu_db_int(r, 0);
+    t->user = mu_db_dup(r, 1);
+    t->name = mu_db_dup(r, 2);
+    t->created_at = mu_db_int(r, 3);
+    t->created_by = mu_db_dup(r, 4);
+    t->expires_at = mu_db_is_null(r, 5) ? 0 : mu_db_int(r, 5);
+    t->last_used_at = mu_db_is_null(r, 6) ? 0 : mu_db_int(r, 6);
+    t->revoked_at = mu_db_is_null(r, 7) ? 0 : mu_db_int(r, 7);
+    if (!t->user || !t->name || !t->created_by)
+        return mu_error_set(err, MU_ENOMEM, "out of memory listing tokens");
+    return MU_OK;
+}
+
 enum mu_err mu_store_token_list(struct mu_store *s, const char *user, struct mu_token_info **out,
                                 size_t *count, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_token_info *v = NULL;
+    void *v = NULL;
     char stored[MU_USERNAME_MAX + 1];
-    size_t len = 0, cap = 0;
+    size_t len = 0;
     int64_t uid = 0;
-    int has = 0;
     enum mu_err rc;
 
     *out = NULL;
@@ -198,37 +165,13 @@ enum mu_err mu_store_token_list(struct mu_store *s, const char *user, struct mu_
     if (user && (rc = find_user(s, user, &uid, stored, err)))
         goto out;
     struct mu_db_val p[] = {MU_DB_INT(uid)};
-    rc = mu_db_query(s->db,
-                     "SELECT t.id, u.name, t.name, t.created_at, t.created_by, t.expires_at, "
-                     "t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON "
-                     "u.id = t.user_id WHERE t.user_id = $1 OR $1 = 0 ORDER BY t.id",
-                     p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct mu_token_info *nv = mu_realloc(v, ncap * sizeof(*v));
-            if (!nv) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory listing tokens");
-                break;
-            }
-            memset(nv + cap, 0, (ncap - cap) * sizeof(*nv));
-            v = nv;
-            cap = ncap;
-        }
-        struct mu_token_info *t = &v[len++];
-        t->id = mu_db_int(r, 0);
-        t->user = mu_db_dup(r, 1);
-        t->name = mu_db_dup(r, 2);
-        t->created_at = mu_db_int(r, 3);
-        t->created_by = mu_db_dup(r, 4);
-        t->expires_at = mu_db_is_null(r, 5) ? 0 : mu_db_int(r, 5);
-        t->last_used_at = mu_db_is_null(r, 6) ? 0 : mu_db_int(r, 6);
-        t->revoked_at = mu_db_is_null(r, 7) ? 0 : mu_db_int(r, 7);
-        if (!t->user || !t->name || !t->created_by)
-            rc = mu_error_set(err, MU_ENOMEM, "out of memory listing tokens");
-    }
+    rc = mu_db_query_all(s->db,
+                         "SELECT t.id, u.name, t.name, t.created_at, t.created_by, t.expires_at, "
+                         "t.last_used_at, t.revoked_at FROM api_tokens t JOIN users u ON "
+                         "u.id = t.user_id WHERE t.user_id = $1 OR $1 = 0 ORDER BY t.id",
+                         p, 1, sizeof(struct mu_token_info), read_token, "listing tokens", &v, &len,
+                         err);
 out:
-    mu_db_finish(r);
     mu_store_tx_leave(s, MU_ECONFLICT, NULL); /* read-only */
     if (rc) {
         mu_token_infos_free(v, len);
@@ -253,12 +196,10 @@ enum mu_err mu_store_token_revoke(struct mu_store *s, const struct mu_actor *act
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
     struct mu_db_val p[] = {MU_DB_INT(id)};
-    rc = mu_db_query(s->db,
-                     "SELECT u.name, t.revoked_at FROM api_tokens t JOIN users u ON "
-                     "u.id = t.user_id WHERE t.id = $1",
-                     p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT u.name, t.revoked_at FROM api_tokens t JOIN users u ON "
+                         "u.id = t.user_id WHERE t.id = $1",
+                         p, 1, &r, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_field(err, MU_ENOTFOUND, "id", "no token %" PRId64, id);
     if (rc)

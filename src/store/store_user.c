@@ -62,31 +62,26 @@ static int cmp_user(const void *a, const void *b)
     return strcmp(kx, ky);
 }
 
-/* Append @p unit (copied) to *units. */
-static enum mu_err push_unit(char ***units, size_t *n, const char *unit, struct mu_error *err)
-{
-    char **nv = mu_realloc(*units, (*n + 1) * sizeof(**units));
-    if (!nv)
-        return mu_error_set(err, MU_ENOMEM, "out of memory reading units");
-    *units = nv;
-    if (!(nv[*n] = mu_strdup(unit ? unit : "")))
-        return mu_error_set(err, MU_ENOMEM, "out of memory reading units");
-    (*n)++;
-    return MU_OK;
-}
-
 enum mu_err mu_store_user_units(struct mu_store *s, int64_t user_id, char ***units, size_t *n,
                                 struct mu_error *err)
 {
     struct mu_db_rows *r = NULL;
     struct mu_db_val p[] = {MU_DB_INT(user_id)};
     char **v = NULL;
-    size_t len = 0;
+    size_t len = 0, cap = 0;
     int has = 0;
     enum mu_err rc =
         mu_db_query(s->db, "SELECT unit FROM user_units WHERE user_id = $1", p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has)
-        rc = push_unit(&v, &len, mu_db_text(r, 0), err);
+    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
+        char **nv = mu_db_grow(v, sizeof(*v), len, &cap);
+        if (nv)
+            v = nv;
+        if (!nv || !(v[len] = mu_db_dup(r, 0))) {
+            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading units");
+            break;
+        }
+        len++;
+    }
     mu_db_finish(r);
     if (rc) {
         for (size_t i = 0; i < len; i++)
@@ -135,10 +130,8 @@ static enum mu_err find_user(struct mu_store *s, const char *name, int *found, i
         return MU_OK;
     mu_username_key(name, key);
     struct mu_db_val p[] = {MU_DB_TEXT(key)};
-    enum mu_err rc =
-        mu_db_query(s->db, "SELECT id, name FROM users WHERE name_key = $1", p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, found, err);
+    enum mu_err rc = mu_db_query_row(s->db, "SELECT id, name FROM users WHERE name_key = $1", p, 1,
+                                     &r, found, err);
     if (rc == MU_OK && *found) {
         *id = mu_db_int(r, 0);
         if (stored)
@@ -194,7 +187,6 @@ enum mu_err mu_store_user_add_hashed(struct mu_store *s, const struct mu_actor *
                                      size_t nunits, const char *password_hash, struct mu_error *err)
 {
     char key[MU_USERNAME_MAX + 1], object[MU_USERNAME_MAX + 8];
-    struct mu_db_rows *r = NULL;
     struct mu_buf summary;
     int found = 0, has = 0;
     int64_t id = 0;
@@ -217,21 +209,17 @@ enum mu_err mu_store_user_add_hashed(struct mu_store *s, const struct mu_actor *
     struct mu_db_val p[] = {
         MU_DB_TEXT(name),          MU_DB_TEXT(key),          MU_DB_TEXT(mu_role_name(role)),
         MU_DB_TEXT(password_hash), MU_DB_INT(actor->now_ms), MU_DB_TEXT(actor->name)};
-    rc = mu_db_query(s->db,
-                     "INSERT INTO users (name, name_key, role, password_hash, lang, created_at, "
-                     "created_by) VALUES ($1, $2, $3, $4, 'zh', $5, $6) RETURNING id",
-                     p, 6, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_int(s->db,
+                         "INSERT INTO users (name, name_key, role, password_hash, lang, "
+                         "created_at, created_by) VALUES ($1, $2, $3, $4, 'zh', $5, $6) "
+                         "RETURNING id",
+                         p, 6, &id, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_set(err, MU_ESTORE, "adding user '%s' returned no id", name);
     if (rc == MU_ECONFLICT) /* a concurrent add of the same name won */
         rc = mu_error_field(err, MU_ECONFLICT, "name", "user '%s' already exists", name);
     if (rc)
         goto out;
-    id = mu_db_int(r, 0);
-    mu_db_finish(r);
-    r = NULL;
     for (size_t i = 0; i < nunits && rc == MU_OK; i++) {
         struct mu_db_val u[] = {MU_DB_INT(id), MU_DB_TEXT(units[i])};
         rc = mu_db_exec(s->db, "INSERT INTO user_units (user_id, unit) VALUES ($1, $2)", u, 2, err);
@@ -260,7 +248,6 @@ enum mu_err mu_store_user_add_hashed(struct mu_store *s, const struct mu_actor *
     snprintf(object, sizeof(object), "user:%s", name);
     rc = mu_store_audit_append_tx(s, actor, "user.add", object, summary.ptr, err);
 out:
-    mu_db_finish(r);
     mu_buf_release(&summary);
     return mu_store_tx_leave(s, rc, err);
 }
@@ -321,9 +308,7 @@ enum mu_err mu_store_user_set_disabled(struct mu_store *s, const struct mu_actor
     if ((rc = need_user(s, name, &id, stored, err)))
         goto out;
     struct mu_db_val p[] = {MU_DB_INT(id)};
-    rc = mu_db_query(s->db, "SELECT disabled_at FROM users WHERE id = $1", p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db, "SELECT disabled_at FROM users WHERE id = $1", p, 1, &r, &has, err);
     if (rc)
         goto out;
     was = has && !mu_db_is_null(r, 0);
@@ -358,9 +343,8 @@ enum mu_err mu_store_user_set_lang(struct mu_store *s, const struct mu_actor *ac
                                    const char *name, const char *lang, struct mu_error *err)
 {
     char stored[MU_USERNAME_MAX + 1], object[MU_USERNAME_MAX + 8], summary[32];
-    struct mu_db_rows *r = NULL;
     int64_t id = 0;
-    int has = 0;
+    size_t changed = 0;
     enum mu_err rc;
     if ((rc = mu_store_check_actor(actor, err)))
         return rc;
@@ -373,12 +357,9 @@ enum mu_err mu_store_user_set_lang(struct mu_store *s, const struct mu_actor *ac
         goto out;
     struct mu_db_val p[] = {MU_DB_TEXT(lang), MU_DB_INT(id)};
     /* Only a change updates a row, and only then is there an audit entry. */
-    rc = mu_db_query(s->db, "UPDATE users SET lang = $1 WHERE id = $2 AND lang <> $1 RETURNING id",
-                     p, 2, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
-    mu_db_finish(r);
-    if (rc || !has)
+    rc = mu_db_count(s->db, "UPDATE users SET lang = $1 WHERE id = $2 AND lang <> $1 RETURNING id",
+                     p, 2, &changed, err);
+    if (rc || !changed)
         goto out;
     snprintf(object, sizeof(object), "user:%s", stored);
     snprintf(summary, sizeof(summary), "language %s", lang);
@@ -403,9 +384,7 @@ enum mu_err mu_store_user_get(struct mu_store *s, const char *name, struct mu_us
     struct mu_db_val p[] = {MU_DB_TEXT(key)};
     if ((rc = mu_store_tx_enter_read(s, err)))
         return rc;
-    rc = mu_db_query(s->db, sql, p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, &has, err);
+    rc = mu_db_query_row(s->db, sql, p, 1, &r, &has, err);
     if (rc == MU_OK && !has)
         rc = mu_error_field(err, MU_ENOTFOUND, "name", "no user '%s'", name);
     if (rc == MU_OK)
@@ -428,7 +407,7 @@ enum mu_err mu_store_user_list(struct mu_store *s, struct mu_user **out, size_t 
     struct mu_db_rows *r = NULL;
     struct mu_user *v = NULL;
     int64_t *ids = NULL;
-    size_t len = 0, cap = 0;
+    size_t len = 0, cap = 0, idcap = 0;
     int has = 0;
     enum mu_err rc;
     char sql[160];
@@ -440,20 +419,15 @@ enum mu_err mu_store_user_list(struct mu_store *s, struct mu_user **out, size_t 
         return rc;
     rc = mu_db_query(s->db, sql, NULL, 0, &r, err);
     while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (len == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            struct mu_user *nv = mu_realloc(v, ncap * sizeof(*v));
-            int64_t *nids = nv ? mu_realloc(ids, ncap * sizeof(*ids)) : NULL;
-            if (nv)
-                v = nv;
-            if (nids)
-                ids = nids;
-            if (!nv || !nids) {
-                rc = mu_error_set(err, MU_ENOMEM, "out of memory listing users");
-                break;
-            }
-            memset(v + cap, 0, (ncap - cap) * sizeof(*v));
-            cap = ncap;
+        struct mu_user *nv = mu_db_grow(v, sizeof(*v), len, &cap);
+        int64_t *nids = nv ? mu_db_grow(ids, sizeof(*ids), len, &idcap) : NULL;
+        if (nv)
+            v = nv;
+        if (nids)
+            ids = nids;
+        if (!nv || !nids) {
+            rc = mu_error_set(err, MU_ENOMEM, "out of memory listing users");
+            break;
         }
         rc = read_user(r, &v[len], &ids[len], err);
         len++;
@@ -489,11 +463,9 @@ enum mu_err mu_store_user_credentials(struct mu_store *s, const char *name, int 
         return MU_OK;
     mu_username_key(name, key);
     struct mu_db_val p[] = {MU_DB_TEXT(key)};
-    rc =
-        mu_db_query(s->db, "SELECT name, password_hash, disabled_at FROM users WHERE name_key = $1",
-                    p, 1, &r, err);
-    if (rc == MU_OK)
-        rc = mu_db_next(r, found, err);
+    rc = mu_db_query_row(s->db,
+                         "SELECT name, password_hash, disabled_at FROM users WHERE name_key = $1",
+                         p, 1, &r, found, err);
     if (rc == MU_OK && *found) {
         snprintf(name_out, MU_USERNAME_MAX + 1, "%s", mu_db_text(r, 0));
         *disabled = !mu_db_is_null(r, 2);

@@ -5,39 +5,18 @@
 # whose rows were written behind muster's back. (The tampering cases on both
 # engines are in tests/store/conformance.c.)
 set -u
-: "${MUSTER:?MUSTER must name the muster binary}"
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-db="$tmp/a.db"
-fails=0
-
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-
-# check NAME WANT_STATUS WANT_STDOUT WANT_STDERR CMD...
-check() {
-    name=$1 want_rc=$2 want_out=$3 want_err=$4
-    shift 4
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(cat "$tmp/out")
-    err=$(cat "$tmp/err")
-    [ "$rc" -eq "$want_rc" ] || fail "$name: exit status $rc, want $want_rc (stderr: $err)"
-    [ "$out" = "$want_out" ] || fail "$name: stdout '$out', want '$want_out'"
-    [ "$err" = "$want_err" ] || fail "$name: stderr '$err', want '$want_err'"
-}
+. "$MUSTER_SRCDIR/tests/integration/lib.sh"
+t_init 020-audit
+db="$T_TMP/a.db"
 
 usage="muster: usage: muster audit verify | muster audit tail [-n N]"
-check "verify on a new database" 0 "audit log intact: 0 entries" "" \
+t_check "verify on a new database" 0 "audit log intact: 0 entries" "" \
     "$MUSTER" --db "$db" audit verify
-check "tail on an empty log" 0 "" "" "$MUSTER" --db "$db" audit tail
-check "no subcommand" 2 "" "$usage" "$MUSTER" --db "$db" audit
-check "bad -n" 2 "" "muster: -n needs a count from 1 to 1000000, not 'x'" \
+t_check "tail on an empty log" 0 "" "" "$MUSTER" --db "$db" audit tail
+t_check "no subcommand" 2 "" "$usage" "$MUSTER" --db "$db" audit
+t_check "bad -n" 2 "" "muster: -n needs a count from 1 to 1000000, not 'x'" \
     "$MUSTER" --db "$db" audit tail -n x
-check "-n with verify" 2 "" "$usage" "$MUSTER" --db "$db" audit verify -n 3
+t_check "-n with verify" 2 "" "$usage" "$MUSTER" --db "$db" audit verify -n 3
 
 # Rows that muster did not write: tail shows them as stored, verify refuses.
 zero=0000000000000000000000000000000000000000000000000000000000000000
@@ -47,21 +26,17 @@ INSERT INTO audit VALUES (1, 1700000000000, 'li.wei', 'plan.load', 'plan:school'
 INSERT INTO audit VALUES (2, 1700000061999, 'wang', 'setting.set', 'setting:tz',
   'two
 lines', 'aa', 'bb');
-UPDATE audit_head SET seq = 2, hash = 'bb';" || fail "cannot write rows"
+UPDATE audit_head SET seq = 2, hash = 'bb';" || t_error "cannot write rows"
 
-check "tail" 0 "1  2023-11-14T22:13:20Z  li.wei  plan.load  plan:school  version 1: 学校应急预案
+t_check "tail" 0 "1  2023-11-14T22:13:20Z  li.wei  plan.load  plan:school  version 1: 学校应急预案
 2  2023-11-14T22:14:21Z  wang  setting.set  setting:tz  two?lines" "" \
     "$MUSTER" --db "$db" audit tail
-check "tail -n 1" 0 "2  2023-11-14T22:14:21Z  wang  setting.set  setting:tz  two?lines" "" \
+t_check "tail -n 1" 0 "2  2023-11-14T22:14:21Z  wang  setting.set  setting:tz  two?lines" "" \
     "$MUSTER" --db "$db" audit tail -n 1
-check "verify forged" 1 "" "muster: audit entry 1: hash mismatch (altered)" \
+t_check "verify forged" 1 "" "muster: audit entry 1: hash mismatch (altered)" \
     "$MUSTER" --db "$db" audit verify
-sqlite3 "$db" "DELETE FROM audit WHERE seq = 1" || fail "cannot delete"
-check "verify removed" 1 "" "muster: audit entry 1: missing (removed)" \
+sqlite3 "$db" "DELETE FROM audit WHERE seq = 1" || t_error "cannot delete"
+t_check "verify removed" 1 "" "muster: audit entry 1: missing (removed)" \
     "$MUSTER" --db "$db" audit verify
 
-if [ "$fails" -ne 0 ]; then
-    echo "020-audit: $fails failure(s)" >&2
-    exit 1
-fi
-echo "020-audit: ok"
+t_done

@@ -7,23 +7,17 @@
 # the file's two-space indentation: paths at 2 spaces, methods at 4.
 set -eu
 
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-    echo "042-openapi-routes: FAIL: $*" >&2
-    exit 1
-}
+. "$MUSTER_SRCDIR/tests/integration/lib.sh"
+t_init 042-openapi-routes
 
 doc="$MUSTER_SRCDIR/docs/openapi.yaml"
-[ -f "$doc" ] || fail "missing $doc"
-grep -q '^openapi: 3\.0\.[0-9]*$' "$doc" || fail "$doc does not declare 'openapi: 3.0.x'"
+[ -f "$doc" ] || t_fail "missing $doc"
+grep -q '^openapi: 3\.0\.[0-9]*$' "$doc" || t_fail "$doc does not declare 'openapi: 3.0.x'"
 
-"$MUSTER" serve --print-routes >"$TMP/routes" || fail "'muster serve --print-routes' failed"
-[ -s "$TMP/routes" ] || fail "'muster serve --print-routes' printed nothing"
-grep -Evq '^(GET|POST|PUT|PATCH|DELETE) /[^ ]*$' "$TMP/routes" &&
-    fail "unexpected --print-routes line: $(grep -Ev '^(GET|POST|PUT|PATCH|DELETE) /[^ ]*$' "$TMP/routes" | head -n 1)"
+"$MUSTER" serve --print-routes >"$T_TMP/routes" || t_fail "'muster serve --print-routes' failed"
+[ -s "$T_TMP/routes" ] || t_fail "'muster serve --print-routes' printed nothing"
+grep -Evq '^(GET|POST|PUT|PATCH|DELETE) /[^ ]*$' "$T_TMP/routes" &&
+    t_fail "unexpected --print-routes line: $(grep -Ev '^(GET|POST|PUT|PATCH|DELETE) /[^ ]*$' "$T_TMP/routes" | head -n 1)"
 
 awk '
     /^[^ #]/ { in_paths = ($0 ~ /^paths:[ ]*$/); path = ""; next }
@@ -39,19 +33,19 @@ awk '
         sub(/^    /, "", m); sub(/:.*$/, "", m)
         print toupper(m) " " path
     }
-' "$doc" | sort >"$TMP/documented"
-sort "$TMP/routes" >"$TMP/registered"
+' "$doc" | sort >"$T_TMP/documented"
+sort "$T_TMP/routes" >"$T_TMP/registered"
 
-missing=$(comm -23 "$TMP/registered" "$TMP/documented")
-[ -z "$missing" ] || fail "routes missing from docs/openapi.yaml:
+missing=$(comm -23 "$T_TMP/registered" "$T_TMP/documented")
+[ -z "$missing" ] || t_fail "routes missing from docs/openapi.yaml:
 $missing"
-stale=$(comm -13 "$TMP/registered" "$TMP/documented")
-[ -z "$stale" ] || fail "operations in docs/openapi.yaml that no route serves:
+stale=$(comm -13 "$T_TMP/registered" "$T_TMP/documented")
+[ -z "$stale" ] || t_fail "operations in docs/openapi.yaml that no route serves:
 $stale"
 
 # The shared components later list routes refer to exist.
 for c in 'schemas:' '    Error:' '    Limit:' '    Cursor:'; do
-    grep -q "^  *${c# *}" "$doc" || fail "docs/openapi.yaml lacks component '$c'"
+    grep -q "^  *${c# *}" "$doc" || t_fail "docs/openapi.yaml lacks component '$c'"
 done
 
-echo "042-openapi-routes: ok ($(wc -l <"$TMP/registered") routes)"
+t_done "($(wc -l <"$T_TMP/registered") routes)"

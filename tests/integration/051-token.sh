@@ -6,112 +6,88 @@
 # Verification (expired, revoked, disabled user's token refused) has no CLI;
 # it is tested on both engines in tests/store/conformance.c.
 set -u
-: "${MUSTER:?MUSTER must name the muster binary}"
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-db="$tmp/t.db"
-fails=0
+. "$MUSTER_SRCDIR/tests/integration/lib.sh"
+t_init 051-token
+db=$T_DB
 MUSTER_ACTOR=tester
 export MUSTER_ACTOR
 stamp='[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'
+# t_check shows times as TIME.
+T_CHECK_SED="s/$stamp/TIME/g"
 
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-
-# check NAME WANT_STATUS WANT_STDOUT WANT_STDERR CMD... (times shown as TIME)
-check() {
-    name=$1 want_rc=$2 want_out=$3 want_err=$4
-    shift 4
-    "$@" </dev/null >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    out=$(sed "s/$stamp/TIME/g" "$tmp/out")
-    err=$(sed "s/$stamp/TIME/g" "$tmp/err")
-    [ "$rc" -eq "$want_rc" ] || fail "$name: exit status $rc, want $want_rc (stderr: $err)"
-    [ "$out" = "$want_out" ] || fail "$name: stdout '$out', want '$want_out'"
-    [ "$err" = "$want_err" ] || fail "$name: stderr '$err', want '$want_err'"
-}
-
-echo 'correct horse battery' | "$MUSTER" --db "$db" user add feed --role reporter --unit town \
-    --password-stdin >/dev/null || fail "cannot add user feed"
+t_user feed reporter town
 
 # create: the token alone on stdout.
-"$MUSTER" --db "$db" token create --user FEED --name ci >"$tmp/tok" 2>"$tmp/err" ||
-    fail "token create failed: $(cat "$tmp/err")"
-tok=$(cat "$tmp/tok")
-[ "$(wc -l <"$tmp/tok")" -eq 1 ] || fail "create printed more than one line: $tok"
-echo "$tok" | grep -Eq '^mst_[A-Za-z0-9_-]{43}$' || fail "token format: '$tok'"
-err=$(sed "s/$stamp/TIME/g" "$tmp/err")
+"$MUSTER" --db "$db" token create --user FEED --name ci >"$T_TMP/tok" 2>"$T_TMP/err" ||
+    t_error "token create failed: $(cat "$T_TMP/err")"
+tok=$(cat "$T_TMP/tok")
+[ "$(wc -l <"$T_TMP/tok")" -eq 1 ] || t_error "create printed more than one line: $tok"
+echo "$tok" | grep -Eq '^mst_[A-Za-z0-9_-]{43}$' || t_error "token format: '$tok'"
+err=$(sed "s/$stamp/TIME/g" "$T_TMP/err")
 [ "$err" = "muster: token 1 for user 'FEED', expires TIME; store it now: it is not shown again" ] ||
-    fail "create stderr: '$err'"
+    t_error "create stderr: '$err'"
 # 90 days by default.
 exp=$(sqlite3 "$db" "SELECT (expires_at - created_at) / 86400000 FROM api_tokens WHERE id = 1")
-[ "$exp" = 90 ] || fail "default expiry is $exp days, want 90"
+[ "$exp" = 90 ] || t_error "default expiry is $exp days, want 90"
 
 tok2=$("$MUSTER" --db "$db" token create --user feed --expires never 2>/dev/null) ||
-    fail "token create --expires never failed"
-[ "$tok2" != "$tok" ] || fail "two tokens are equal"
-check "create 12h" 0 "" "" sh -c '"$0" --db "$1" token create --user feed --expires 12h >/dev/null 2>&1' \
+    t_error "token create --expires never failed"
+[ "$tok2" != "$tok" ] || t_error "two tokens are equal"
+t_check "create 12h" 0 "" "" sh -c '"$0" --db "$1" token create --user feed --expires 12h >/dev/null 2>&1' \
     "$MUSTER" "$db"
 exp=$(sqlite3 "$db" "SELECT expires_at - created_at FROM api_tokens WHERE id = 3")
-[ "$exp" = 43200000 ] || fail "12h expiry is $exp ms"
+[ "$exp" = 43200000 ] || t_error "12h expiry is $exp ms"
 
-check "bad expiry" 2 "" \
+t_check "bad expiry" 2 "" \
     "muster: --expires needs a duration such as 90d, 12h or 2w, or 'never', not 'soon'" \
     "$MUSTER" --db "$db" token create --user feed --expires soon
-check "unknown user" 1 "" "muster: no user 'ghost'" \
+t_check "unknown user" 1 "" "muster: no user 'ghost'" \
     "$MUSTER" --db "$db" token create --user ghost
-check "no --user" 2 "" \
+t_check "no --user" 2 "" \
     "muster: usage: muster token create --user NAME [--expires 90d|never] [--name LABEL]" \
     "$MUSTER" --db "$db" token create
 
 # list: never the token.
-check "list" 0 "ID    USER  NAME  CREATED               EXPIRES               LAST USED             STATUS
+t_check "list" 0 "ID    USER  NAME  CREATED               EXPIRES               LAST USED             STATUS
 1     feed  ci    TIME  TIME  never                 active
 2     feed  -     TIME  never                 never                 active
 3     feed  -     TIME  TIME  never                 active" "" \
     "$MUSTER" --db "$db" token list
-grep -qF "${tok#mst_}" "$tmp/out" && fail "list shows the token"
+grep -qF "${tok#mst_}" "$T_TMP/out" && t_error "list shows the token"
 
-check "revoke" 0 "revoked token 2" "" "$MUSTER" --db "$db" token revoke 2
-check "revoke again" 0 "token 2 was already revoked" "" "$MUSTER" --db "$db" token revoke 2
-check "revoke unknown" 1 "" "muster: no token 99" "$MUSTER" --db "$db" token revoke 99
-check "revoke bad id" 2 "" "muster: a token id is a number from 'muster token list', not 'x'" \
+t_check "revoke" 0 "revoked token 2" "" "$MUSTER" --db "$db" token revoke 2
+t_check "revoke again" 0 "token 2 was already revoked" "" "$MUSTER" --db "$db" token revoke 2
+t_check "revoke unknown" 1 "" "muster: no token 99" "$MUSTER" --db "$db" token revoke 99
+t_check "revoke bad id" 2 "" "muster: a token id is a number from 'muster token list', not 'x'" \
     "$MUSTER" --db "$db" token revoke x
-check "list --user" 0 "ID    USER  NAME  CREATED               EXPIRES               LAST USED             STATUS
+t_check "list --user" 0 "ID    USER  NAME  CREATED               EXPIRES               LAST USED             STATUS
 1     feed  ci    TIME  TIME  never                 active
 2     feed  -     TIME  never                 never                 revoked
 3     feed  -     TIME  TIME  never                 active" "" \
     "$MUSTER" --db "$db" token list --user feed
-check "list unknown user" 1 "" "muster: no user 'ghost'" \
+t_check "list unknown user" 1 "" "muster: no user 'ghost'" \
     "$MUSTER" --db "$db" token list --user ghost
-check "no subcommand" 2 "" "muster: usage: muster token create --user NAME [--expires 90d|never] [--name LABEL]
+t_check "no subcommand" 2 "" "muster: usage: muster token create --user NAME [--expires 90d|never] [--name LABEL]
        muster token list [--user NAME]
        muster token revoke ID" "$MUSTER" --db "$db" token
 
-"$MUSTER" --db "$db" audit tail -n 100 | cut -d' ' -f5- | sed "s/$stamp/TIME/g" >"$tmp/audit" ||
-    fail "audit tail failed"
-cat >"$tmp/want" <<'END'
+"$MUSTER" --db "$db" audit tail -n 100 | cut -d' ' -f5- | sed "s/$stamp/TIME/g" >"$T_TMP/audit" ||
+    t_error "audit tail failed"
+cat >"$T_TMP/want" <<'END'
 tester  user.add  user:feed  role reporter, units town
 tester  token.create  token:1  for user feed, name 'ci', expires TIME
 tester  token.create  token:2  for user feed, name '', expires never
 tester  token.create  token:3  for user feed, name '', expires TIME
 tester  token.revoke  token:2  of user feed
 END
-cmp -s "$tmp/audit" "$tmp/want" || fail "audit: $(diff "$tmp/want" "$tmp/audit")"
+cmp -s "$T_TMP/audit" "$T_TMP/want" || t_error "audit: $(diff "$T_TMP/want" "$T_TMP/audit")"
 
 # The tokens are in no database file, only their hashes.
 for f in "$db" "$db-wal"; do
     [ -f "$f" ] || continue
     if grep -qF "${tok#mst_}" "$f" || grep -qF "${tok2#mst_}" "$f"; then
-        fail "a token is stored in clear in $f"
+        t_error "a token is stored in clear in $f"
     fi
 done
 
-if [ "$fails" -ne 0 ]; then
-    echo "051-token: $fails failure(s)" >&2
-    exit 1
-fi
-echo "051-token: ok"
+t_done

@@ -8,62 +8,26 @@
 # each role's API token it answers 403 exactly when the role may not use the
 # route's class (unit routes: tried with the reporter's own unit and another).
 set -eu
-name=061-roles
-TMP=$(mktemp -d)
-PID=""
-cleanup() {
-    if [ -n "$PID" ]; then
-        kill -KILL "$PID" 2>/dev/null || true
-        wait "$PID" 2>/dev/null || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP
-
-fail() {
-    echo "$name: FAIL: $*" >&2
-    exit 1
-}
-
-DB="$TMP/t.db"
-m() { MUSTER_ACTOR=tester "$MUSTER" --db "$DB" "$@"; }
+. "$MUSTER_SRCDIR/tests/integration/lib.sh"
+t_init 061-roles
+m() { t_muster "$@"; }
 
 ROLES="admin officer leader reporter viewer"
 for r in $ROLES; do
-    if [ "$r" = reporter ]; then unit="--unit north"; else unit=""; fi
+    if [ "$r" = reporter ]; then unit=north; else unit=""; fi
     # shellcheck disable=SC2086
-    printf '%s\n' "pw-of-the-$r-1" | m user add "u_$r" --role "$r" $unit --password-stdin >/dev/null
-    m token create --user "u_$r" >"$TMP/token.$r" 2>/dev/null
+    t_user "u_$r" "$r" $unit
+    m token create --user "u_$r" >"$T_TMP/token.$r" 2>/dev/null
 done
 m plan load "$MUSTER_SRCDIR/examples/plans/school.md" >/dev/null
 
-"$MUSTER" --db "$DB" serve --listen 127.0.0.1:0 --threads 2 >"$TMP/out" 2>"$TMP/err" &
-PID=$!
-n=0
-until grep -q '^muster: listening on ' "$TMP/out"; do
-    n=$((n + 1))
-    [ "$n" -le 300 ] || fail "server did not print its URL within 30 s"
-    kill -0 "$PID" 2>/dev/null || { PID=""; fail "server exited at start: $(cat "$TMP/err")"; }
-    sleep 0.1
-done
-BASE=$(sed -n 's|^muster: listening on \(http://127\.0\.0\.1:[1-9][0-9]*\)/$|\1|p' "$TMP/out")
-[ -n "$BASE" ] || fail "unexpected start line: $(cat "$TMP/out")"
-
-# code NAME CURL-ARGS...: prints the status; body in $TMP/NAME.body.
-code() {
-    cname=$1
-    shift
-    curl -sS --max-time 20 -o "$TMP/$cname.body" -D "$TMP/$cname.hdr" -w '%{http_code}' "$@"
-}
+t_start_server --threads 2
 
 # Sign every role in: cookie and CSRF token per role.
 for r in $ROLES; do
-    st=$(code "login_$r" -X POST -H 'Content-Type: application/json' \
-        --data-binary "{\"username\":\"u_$r\",\"password\":\"pw-of-the-$r-1\"}" "$BASE/api/v1/session")
-    [ "$st" = 200 ] || fail "login of u_$r: $st $(cat "$TMP/login_$r.body")"
-    sed -n 's/^Set-Cookie: muster_session=\([^;]*\);.*/\1/p' "$TMP/login_$r.hdr" | tr -d '\r' >"$TMP/sid.$r"
-    sed -n 's/.*"csrf":"\([^"]*\)".*/\1/p' "$TMP/login_$r.body" >"$TMP/csrf.$r"
+    t_login "u_$r"
+    printf '%s\n' "$T_SID" >"$T_TMP/sid.$r"
+    printf '%s\n' "$T_CSRF" >"$T_TMP/csrf.$r"
 done
 
 # as ROLE|none METHOD PATH [BODY]: the status with that role's session.
@@ -71,17 +35,17 @@ as() {
     who=$1 method=$2 path=$3 body=${4:-}
     set -- -X "$method"
     if [ "$who" != none ]; then
-        set -- "$@" -H "Cookie: muster_session=$(cat "$TMP/sid.$who")" -H "X-CSRF-Token: $(cat "$TMP/csrf.$who")"
+        set -- "$@" -H "Cookie: muster_session=$(cat "$T_TMP/sid.$who")" -H "X-CSRF-Token: $(cat "$T_TMP/csrf.$who")"
     fi
     if [ -n "$body" ]; then
         set -- "$@" -H 'Content-Type: application/json' --data-binary "$body"
     fi
-    code last "$@" "$BASE$path"
+    t_req last "$@" "$T_BASE$path"
 }
 
 # ---- the explicit table ----
 # class      method path                           body          admin officer leader reporter viewer none
-cat >"$TMP/table" <<'EOF'
+cat >"$T_TMP/table" <<'EOF'
 public       GET    /api/v1/health                   -             200 200 200 200 200 200
 read         GET    /api/v1/plans                    -             200 200 200 403 200 401
 read         GET    /api/v1/plans/qingshan-no3-school -            200 200 200 403 200 401
@@ -100,25 +64,25 @@ while read -r class method path body s_admin s_officer s_leader s_reporter s_vie
         eval "want=\$s_$who"
         got=$(as "$who" "$method" "$path" "$body")
         [ "$got" = "$want" ] ||
-            fail "$class route '$method $path' as $who: $got, want $want; body: $(cat "$TMP/last.body")"
+            t_fail "$class route '$method $path' as $who: $got, want $want; body: $(cat "$T_TMP/last.body")"
     done
-done <"$TMP/table"
+done <"$T_TMP/table"
 
 # The messages of a refusal.
 as reporter GET /api/v1/plans >/dev/null
-[ "$(cat "$TMP/last.body")" = '{"error":{"code":"forbidden","message":"role '"'"'reporter'"'"' may not use '"'"'GET /api/v1/plans'"'"'"}}' ] ||
-    fail "reporter refusal body: $(cat "$TMP/last.body")"
+[ "$(cat "$T_TMP/last.body")" = '{"error":{"code":"forbidden","message":"role '"'"'reporter'"'"' may not use '"'"'GET /api/v1/plans'"'"'"}}' ] ||
+    t_fail "reporter refusal body: $(cat "$T_TMP/last.body")"
 as viewer GET /api/v1/users >/dev/null
-[ "$(cat "$TMP/last.body")" = '{"error":{"code":"forbidden","message":"role '"'"'viewer'"'"' may not use '"'"'GET /api/v1/users'"'"'"}}' ] ||
-    fail "viewer refusal body: $(cat "$TMP/last.body")"
+[ "$(cat "$T_TMP/last.body")" = '{"error":{"code":"forbidden","message":"role '"'"'viewer'"'"' may not use '"'"'GET /api/v1/users'"'"'"}}' ] ||
+    t_fail "viewer refusal body: $(cat "$T_TMP/last.body")"
 
 # ---- every registered route ----
-"$MUSTER" serve --print-access >"$TMP/routes" || fail "serve --print-access failed"
-"$MUSTER" serve --print-routes >"$TMP/plain" || fail "serve --print-routes failed"
-cut -d' ' -f1,2 "$TMP/routes" | cmp -s - "$TMP/plain" ||
-    fail "--print-access and --print-routes list different routes"
-grep -Evq '^(GET|POST|PUT|PATCH|DELETE) /[^ ]* (public|any-user|read|write|admin|unit-read|unit-write)( html)?$' "$TMP/routes" &&
-    fail "unexpected --print-access line: $(grep -Ev '^[A-Z]+ /[^ ]* [a-z-]+( html)?$' "$TMP/routes" | head -n 1)"
+"$MUSTER" serve --print-access >"$T_TMP/routes" || t_fail "serve --print-access failed"
+"$MUSTER" serve --print-routes >"$T_TMP/plain" || t_fail "serve --print-routes failed"
+cut -d' ' -f1,2 "$T_TMP/routes" | cmp -s - "$T_TMP/plain" ||
+    t_fail "--print-access and --print-routes list different routes"
+grep -Evq '^(GET|POST|PUT|PATCH|DELETE) /[^ ]* (public|any-user|read|write|admin|manage|unit-read|unit-write)( html)?$' "$T_TMP/routes" &&
+    t_fail "unexpected --print-access line: $(grep -Ev '^[A-Z]+ /[^ ]* [a-z-]+( html)?$' "$T_TMP/routes" | head -n 1)"
 
 # allowed ROLE CLASS OWN-UNIT(1/0): 1 when the role may use the class.
 allowed() {
@@ -127,9 +91,10 @@ allowed() {
         read) case "$1" in reporter) echo 0 ;; *) echo 1 ;; esac ;;
         write) case "$1" in reporter | viewer) echo 0 ;; *) echo 1 ;; esac ;;
         admin) case "$1" in admin) echo 1 ;; *) echo 0 ;; esac ;;
+        manage) case "$1" in admin | officer) echo 1 ;; *) echo 0 ;; esac ;;
         unit-read) case "$1" in reporter) echo "$3" ;; *) echo 1 ;; esac ;;
         unit-write) case "$1" in reporter) echo "$3" ;; viewer) echo 0 ;; *) echo 1 ;; esac ;;
-        *) fail "unknown class '$2'" ;;
+        *) t_fail "unknown class '$2'" ;;
     esac
 }
 
@@ -140,7 +105,7 @@ rcode() {
     rname=$1
     shift
     crc=0
-    cst=$(curl -sS --max-time 3 -o "$TMP/$rname.body" -D "$TMP/$rname.hdr" -w '%{http_code}' "$@" 2>/dev/null) || crc=$?
+    cst=$(curl -sS --max-time 3 -o "$T_TMP/$rname.body" -D "$T_TMP/$rname.hdr" -w '%{http_code}' "$@" 2>/dev/null) || crc=$?
     if [ "$crc" -eq 28 ] && [ "$cst" = 000 ]; then cst=stream; fi
     echo "$cst"
 }
@@ -157,35 +122,33 @@ while read -r method pattern class html; do
         case "$method" in POST | PUT | PATCH) set -- "$@" -H 'Content-Type: application/json' --data-binary '{}' ;; esac
 
         # No credentials.
-        st=$(rcode anon "$@" "$BASE$path")
-        case "$st" in [1-5][0-9][0-9]) ;; *) fail "'$method $path' without credentials: no answer ($st)" ;; esac
+        st=$(rcode anon "$@" "$T_BASE$path")
+        case "$st" in [1-5][0-9][0-9]) ;; *) t_fail "'$method $path' without credentials: no answer ($st)" ;; esac
         if [ "$class" = public ]; then
-            [ "$st" != 401 ] || fail "public route '$method $pattern' answered 401 without credentials"
+            [ "$st" != 401 ] || t_fail "public route '$method $pattern' answered 401 without credentials"
         elif [ "$html" = html ]; then
-            [ "$st" = 303 ] || fail "page '$method $pattern' without credentials: $st, want 303"
-            loc=$(grep -i '^Location:' "$TMP/anon.hdr" | tr -d '\r' | sed 's/^[^:]*: *//')
-            case "$loc" in /login\?next=*) ;; *) fail "page '$method $pattern': Location '$loc'" ;; esac
+            [ "$st" = 303 ] || t_fail "page '$method $pattern' without credentials: $st, want 303"
+            loc=$(grep -i '^Location:' "$T_TMP/anon.hdr" | tr -d '\r' | sed 's/^[^:]*: *//')
+            case "$loc" in /login\?next=*) ;; *) t_fail "page '$method $pattern': Location '$loc'" ;; esac
         else
-            [ "$st" = 401 ] || fail "route '$method $pattern' without credentials: $st, want 401"
-            grep -q '"code":"unauthorized"' "$TMP/anon.body" || fail "route '$method $pattern': 401 body $(cat "$TMP/anon.body")"
+            [ "$st" = 401 ] || t_fail "route '$method $pattern' without credentials: $st, want 401"
+            grep -q '"code":"unauthorized"' "$T_TMP/anon.body" || t_fail "route '$method $pattern': 401 body $(cat "$T_TMP/anon.body")"
         fi
 
         # Each role, with its API token.
         for r in $ROLES; do
-            st=$(rcode tok "$@" -H "Authorization: Bearer $(cat "$TMP/token.$r")" "$BASE$path")
+            st=$(rcode tok "$@" -H "Authorization: Bearer $(cat "$T_TMP/token.$r")" "$T_BASE$path")
             if [ "$(allowed "$r" "$class" "$unitcase")" = 1 ]; then
-                case "$st" in [1-5][0-9][0-9] | stream) ;; *) fail "$r on '$method $path': no answer ($st)" ;; esac
-                case "$st" in 401 | 403) fail "$r on $class route '$method $path': $st, want it allowed; body: $(cat "$TMP/tok.body")" ;; esac
+                case "$st" in [1-5][0-9][0-9] | stream) ;; *) t_fail "$r on '$method $path': no answer ($st)" ;; esac
+                case "$st" in 401 | 403) t_fail "$r on $class route '$method $path': $st, want it allowed; body: $(cat "$T_TMP/tok.body")" ;; esac
             else
-                [ "$st" = 403 ] || fail "$r on $class route '$method $path': $st, want 403"
+                [ "$st" = 403 ] || t_fail "$r on $class route '$method $path': $st, want 403"
             fi
             checked=$((checked + 1))
         done
     done
-done <"$TMP/routes"
-[ "$checked" -ge 60 ] || fail "only $checked route and role pairs checked"
+done <"$T_TMP/routes"
+[ "$checked" -ge 60 ] || t_fail "only $checked route and role pairs checked"
 
-kill -TERM "$PID"
-wait "$PID" || fail "server did not stop cleanly"
-PID=""
-echo "$name: ok ($checked route and role pairs)"
+t_stop_server
+t_done "($checked route and role pairs)"

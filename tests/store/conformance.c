@@ -22,12 +22,11 @@
 
 #include <cmocka.h>
 
+#include <muster/calendar.h>
+#include <muster/case.h>
 #include <muster/mem.h>
 #include <muster/date.h>
 #include <muster/store.h>
-#include <muster/incident.h>
-#include <muster/engine.h>
-#include <muster/outbox.h>
 
 #include "core/account.h"
 #include "core/audit.h"
@@ -2201,10 +2200,437 @@ static void test_outbox_concurrent_claimers(void **state)
     must(mu_store_audit_verify(f->s, NULL, &err), &err);
 }
 
+/* ---------------------------------------------------------------- cases */
+
+static struct mu_calendar *case_calendar(void)
+{
+    char dir[4096];
+    struct mu_calendar *cal = NULL;
+    struct mu_error err = {0};
+    const char *src = getenv("MUSTER_SRCDIR");
+    snprintf(dir, sizeof(dir), "%s/data/calendars", src ? src : ".");
+    must(mu_calendar_load_dir(dir, &cal, &err), &err);
+    return cal;
+}
+
+static int64_t case_audits(struct mu_store *s)
+{
+    return raw_int(s, "SELECT COUNT(*) FROM audit");
+}
+
+/* Cases on every engine: registration (identity sealed: no plaintext in any
+ * row), the workflow with its stored deadlines, a refused step that changes
+ * nothing, filters and the due list, matters, reveal, purge, the public
+ * lookup and rating, recompute after a limit change, the throttle. */
+static void test_cases(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("clerk", 1758300000000);
+    struct mu_calendar *cal = case_calendar();
+    struct mu_case_keyring kr = {.n = 1};
+    mu_case_key_generate(&kr.keys[0]);
+    const char *units[] = {"roads", "lights"};
+    struct mu_case_input in = {.channel = "letter", .subject = "路灯不亮", .units = units,
+                               .nunits = 2, .name = "张小三", .phone = "139-1234-5678",
+                               .address = "幸福路1号", .id_number = "420106199203154417"};
+    mu_date_parse("2025-09-20", 10, &in.received, NULL);
+    int64_t id = 0, id2 = 0;
+    char code[MU_CASE_CODE_LEN + 1], norm[MU_CASE_CODE_LEN + 1];
+    must(mu_app_case_register(f->s, &a, &kr, cal, &in, &id, code, &err), &err);
+    must(mu_case_code_normalize(code, norm, &err), &err);
+    assert_string_equal(norm, code);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM cases WHERE name_enc LIKE '%张小三%' "
+                                   "OR phone_enc LIKE '%5678%' OR address_enc LIKE '%幸福路%' OR "
+                                   "id_number_enc LIKE '%4201%' OR subject LIKE '%5678%'"),
+                     0);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE summary LIKE '%张小三%' OR "
+                                   "summary LIKE '%5678%'"),
+                     0);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM case_units WHERE role = 'concerned'"), 2);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM notices WHERE kind = 'case.due' AND "
+                                   "cancelled_at IS NULL"),
+                     2);
+
+    struct mu_case c;
+    must(mu_store_case_get(f->s, id, &c, &err), &err);
+    char d[11];
+    mu_date_format(c.dl.accept, d);
+    assert_string_equal(d, "2025-10-09");
+    assert_int_equal(c.matter_id, id);
+    assert_int_equal(c.flow.state, MU_CASE_REGISTERED);
+    assert_non_null(c.lookup_hash);
+    char *plain = NULL;
+    must(mu_case_open(&kr, c.phone_enc, &plain, &err), &err);
+    assert_string_equal(plain, "139-1234-5678");
+    mu_free(plain);
+    mu_case_release(&c);
+
+    /* A refused step changes nothing and appends nothing. */
+    int64_t audits = case_audits(f->s);
+    struct mu_case_step st = {.op = MU_CASE_OP_REPLY, .text = "x"};
+    mu_date_parse("2025-09-22", 10, &st.on, NULL);
+    assert_int_equal(mu_app_case_step(f->s, &a, cal, id, &st, &err), MU_ECONFLICT);
+    assert_string_equal(err.msg, "case 1: cannot reply: the case is 'registered' (accept it first)");
+    assert_int_equal(case_audits(f->s), audits);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM case_actions"), 1);
+
+    struct mu_case_step acc = {.op = MU_CASE_OP_ACCEPT, .on = st.on};
+    must(mu_app_case_step(f->s, &a, cal, id, &acc, &err), &err);
+    const char *hu[] = {"street"};
+    struct mu_case_step as = {.op = MU_CASE_OP_ASSIGN, .on = st.on, .leader = "li-ming",
+                              .units = hu, .nunits = 1};
+    must(mu_app_case_step(f->s, &a, cal, id, &as, &err), &err);
+    must(mu_store_case_get(f->s, id, &c, &err), &err);
+    mu_date_format(c.dl.handle, d);
+    assert_string_equal(d, "2025-11-21");
+    assert_string_equal(c.leader, "li-ming");
+    assert_string_equal(c.handling, "street");
+    assert_int_equal(c.flow.state, MU_CASE_ACCEPTED);
+    mu_case_release(&c);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM notices WHERE kind = 'case.due' AND "
+                                   "cancelled_at IS NULL AND person = 'li-ming'"),
+                     2);
+
+    /* A second complainant on the same matter; filters; the due list. */
+    in.phone = "13500001111";
+    in.name = NULL;
+    in.channel = "visit";
+    in.units = NULL;
+    in.nunits = 0;
+    in.matter = id;
+    must(mu_app_case_register(f->s, &a, &kr, cal, &in, &id2, NULL, &err), &err);
+    struct mu_case *v = NULL;
+    size_t n = 0;
+    struct mu_case_filter byunit = {.unit = "street"};
+    must(mu_store_case_list(f->s, &byunit, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id);
+    assert_null(v[0].phone_enc); /* identity columns only on request */
+    mu_cases_free(v, n);
+    struct mu_case_filter bych = {.channel = "visit", .with_identity = 1};
+    must(mu_store_case_list(f->s, &bych, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].matter_id, id);
+    assert_non_null(v[0].phone_enc);
+    mu_cases_free(v, n);
+    struct mu_case_filter due = {.has_due = 1};
+    mu_date_parse("2025-10-09", 10, &due.due_until, NULL);
+    must(mu_store_case_list(f->s, &due, &v, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id2);
+    mu_cases_free(v, n);
+
+    /* Public lookup and rating by code + last four digits. */
+    char *out = NULL;
+    assert_int_equal(mu_app_case_public_lookup(f->s, &kr, code, "1111", &out, &err), MU_ENOTFOUND);
+    must(mu_app_case_public_lookup(f->s, &kr, code, "5678", &out, &err), &err);
+    assert_non_null(strstr(out, "\"state\": \"accepted\""));
+    assert_null(strstr(out, "li-ming")); /* internal work is not shown */
+    mu_free(out);
+    assert_int_equal(mu_app_case_public_rate(f->s, &a, &kr, code, "5678", 5, &err), MU_ECONFLICT);
+    struct mu_case_step rep = {.op = MU_CASE_OP_REPLY, .text = "已修复", .on = st.on};
+    must(mu_app_case_step(f->s, &a, cal, id, &rep, &err), &err);
+    must(mu_app_case_public_rate(f->s, &a, &kr, code, "5678", 5, &err), &err);
+    assert_int_equal(raw_int(f->s, "SELECT rating FROM cases WHERE id = 1"), 5);
+
+    /* Reveal is audited; purge keeps the matter and the actions. */
+    must(mu_app_case_show_json(f->s, &a, &kr, id, "核实", &out, &err), &err);
+    assert_non_null(strstr(out, "张小三"));
+    mu_free(out);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM audit WHERE action = 'case.reveal'"), 1);
+    struct mu_case_step cl = {.op = MU_CASE_OP_CLOSE, .on = st.on};
+    must(mu_app_case_step(f->s, &a, cal, id, &cl, &err), &err);
+    size_t purged = 0;
+    must(mu_app_case_purge(f->s, &a, st.on + 1, &purged, &err), &err);
+    assert_int_equal(purged, 1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM cases WHERE id = 1 AND name_enc IS NULL "
+                                   "AND phone_enc IS NULL AND lookup_hash IS NULL AND "
+                                   "purged_at > 0 AND subject <> ''"),
+                     1);
+    assert_int_equal(raw_int(f->s, "SELECT COUNT(*) FROM case_actions WHERE case_id = 1"), 5);
+
+    /* Recompute after a limit change. */
+    must(mu_store_setting_set(f->s, &a, "case.limit.accept", "5", &err), &err);
+    size_t changed = 0;
+    must(mu_app_case_recompute(f->s, &a, cal, &changed, &err), &err);
+    assert_int_equal(changed, 1);
+    must(mu_store_case_get(f->s, id2, &c, &err), &err);
+    mu_date_format(c.dl.accept, d);
+    assert_string_equal(d, "2025-09-25");
+    mu_case_release(&c);
+
+    /* The submission throttle. */
+    int64_t wait = 0;
+    for (int i = 0; i < 3; i++) {
+        must(mu_store_case_throttle(f->s, "case.submit:1.2.3.4", 1000 + i, 3, 60000, &wait, &err),
+             &err);
+        assert_int_equal(wait, 0);
+    }
+    must(mu_store_case_throttle(f->s, "case.submit:1.2.3.4", 2000, 3, 60000, &wait, &err), &err);
+    assert_int_equal(wait, 59000);
+    must(mu_store_case_throttle(f->s, "case.submit:1.2.3.4", 61000, 3, 60000, &wait, &err), &err);
+    assert_int_equal(wait, 0);
+
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+    mu_case_keyring_wipe(&kr);
+    mu_calendar_free(cal);
+}
+
 /* ---------------------------------------------------------------- main */
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-#define T_EMPTY(fn) cmocka_unit_test_setup_teardown(fn, setup_empty, teardown)
+/* ---- preparedness registers (include/muster/register.h) ---- */
+
+#include <muster/register.h>
+
+/* The number of audit entries so far. */
+static int64_t reg_audit_count(struct mu_store *s)
+{
+    int64_t n = 0;
+    int found = 0;
+    struct mu_error err = {0};
+    if (mu_db_query_int(mu_store_db(s), "SELECT COUNT(*) FROM audit", NULL, 0, &n, &found,
+                        &err))
+        fail_msg("audit count: %s", err.msg);
+    return n;
+}
+
+static void test_registers_hazards(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = {.name = "clerk", .now_ms = 1772000000000LL};
+    struct mu_hazard_new h = {.plan_id = "p", .place = "实验楼", .description = "灭火器过期",
+                              .unit = "c7-1", .owner = "li-na", .severity = MU_HAZARD_HIGH,
+                              .due = mu_date_from_ymd(2026, 3, 10)};
+    int64_t id = 0, id2 = 0;
+    int64_t before = reg_audit_count(f->s);
+    assert_int_equal(mu_store_hazard_add(f->s, &a, &h, &id, &err), MU_OK);
+    assert_int_equal(reg_audit_count(f->s), before + 1);
+    h.place = "";
+    assert_int_equal(mu_store_hazard_add(f->s, &a, &h, NULL, &err), MU_EINVAL);
+    assert_string_equal(err.field, "place");
+    assert_int_equal(reg_audit_count(f->s), before + 1);
+    h.place = "食堂";
+    h.due = mu_date_from_ymd(2026, 2, 1);
+    assert_int_equal(mu_store_hazard_add(f->s, &a, &h, &id2, &err), MU_OK);
+
+    assert_int_equal(mu_store_hazard_note(f->s, &a, id, "已报采购", &err), MU_OK);
+    assert_int_equal(mu_store_hazard_set_state(f->s, &a, id, MU_HAZARD_RECTIFIED, "li-na", "换新",
+                                               &err),
+                     MU_OK);
+    assert_int_equal(mu_store_hazard_set_state(f->s, &a, id, MU_HAZARD_VERIFIED, "liu-gang", NULL,
+                                               &err),
+                     MU_OK);
+    assert_int_equal(mu_store_hazard_assign(f->s, &a, id2, "zhang-min", mu_date_from_ymd(2026, 4, 1),
+                                            &err),
+                     MU_OK);
+    assert_int_equal(mu_store_hazard_note(f->s, &a, 999, "x", &err), MU_ENOTFOUND);
+
+    struct mu_hazard g;
+    assert_int_equal(mu_store_hazard_get(f->s, id, &g, &err), MU_OK);
+    assert_int_equal(g.state, MU_HAZARD_VERIFIED);
+    assert_string_equal(g.rectified_by, "li-na");
+    assert_string_equal(g.verified_by, "liu-gang");
+    assert_string_equal(g.place, "实验楼");
+    assert_int_equal(g.due, mu_date_from_ymd(2026, 3, 10));
+    assert_int_equal(g.found_at, a.now_ms);
+    mu_hazard_release(&g);
+    assert_int_equal(mu_store_hazard_get(f->s, 999, &g, &err), MU_ENOTFOUND);
+    assert_string_equal(err.field, "id");
+
+    struct mu_hazard *v = NULL;
+    size_t n = 0;
+    assert_int_equal(mu_store_hazard_list(f->s, -1, &v, &n, &err), MU_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(v[1].owner, "zhang-min");
+    assert_int_equal(v[1].due, mu_date_from_ymd(2026, 4, 1));
+    mu_hazards_free(v, n);
+    /* Overdue on 2026-03-11: the verified one is not, the other is due 04-01. */
+    assert_int_equal(mu_store_hazard_list(f->s, mu_date_from_ymd(2026, 3, 11), &v, &n, &err),
+                     MU_OK);
+    assert_int_equal(n, 0);
+    mu_hazards_free(v, n);
+    assert_int_equal(mu_store_hazard_list(f->s, mu_date_from_ymd(2026, 4, 2), &v, &n, &err), MU_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].id, id2);
+    mu_hazards_free(v, n);
+
+    struct mu_hazard_event *ev = NULL;
+    assert_int_equal(mu_store_hazard_events(f->s, id, &ev, &n, &err), MU_OK);
+    assert_int_equal(n, 4);
+    assert_string_equal(ev[0].action, "add");
+    assert_string_equal(ev[2].action, "rectify");
+    assert_string_equal(ev[2].text, "换新");
+    assert_string_equal(ev[3].person, "liu-gang");
+    mu_hazard_events_free(ev, n);
+
+    const char *items[] = {"灭火器在有效期内", "疏散通道畅通"};
+    int64_t cl = 0, rid = 0;
+    assert_int_equal(mu_store_checklist_add(f->s, &a, "p", "canteen", "消防检查", items, 2, &cl,
+                                            &err),
+                     MU_OK);
+    int passed[2] = {1, 0};
+    assert_int_equal(mu_store_round_add(f->s, &a, cl, mu_date_from_ymd(2026, 3, 2), "guo-fang",
+                                        passed, 1, NULL, &rid, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_store_round_add(f->s, &a, cl, mu_date_from_ymd(2026, 3, 2), "guo-fang",
+                                        passed, 2, "ok", &rid, &err),
+                     MU_OK);
+    struct mu_checklist *c = NULL;
+    struct mu_round *r = NULL;
+    size_t nc = 0, nr = 0;
+    assert_int_equal(mu_store_checklist_list(f->s, cl, &c, &nc, &err), MU_OK);
+    assert_int_equal(nc, 1);
+    assert_int_equal(c[0].nitems, 2);
+    assert_string_equal(c[0].items[1], "疏散通道畅通");
+    mu_checklists_free(c, nc);
+    assert_int_equal(mu_store_checklist_list(f->s, 999, &c, &nc, &err), MU_ENOTFOUND);
+    assert_int_equal(mu_store_round_list(f->s, cl, &r, &nr, &err), MU_OK);
+    assert_int_equal(nr, 1);
+    assert_int_equal(r[0].failed, 1);
+    assert_int_equal(r[0].passed[0], 1);
+    assert_int_equal(r[0].passed[1], 0);
+    mu_rounds_free(r, nr);
+    assert_int_equal(mu_store_audit_verify(f->s, NULL, &err), MU_OK);
+}
+
+static void test_registers_drills(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = {.name = "clerk", .now_ms = 1772000000000LL};
+    const char *findings[] = {"楼梯拥堵", "广播声音小"};
+    struct mu_drill_new d = {.plan_id = "p", .kind = "fire-evacuation", .scenario = "二楼起火",
+                             .day = mu_date_from_ymd(2026, 3, 20), .participants = 1260,
+                             .duration_s = 2400, .evacuation_s = 225, .findings = findings,
+                             .nfindings = 2, .simulation_json = "{\"x\":1}"};
+    int64_t id = 0, t1 = 0;
+    assert_int_equal(mu_store_drill_add(f->s, &a, &d, &id, &err), MU_OK);
+    d.participants = -1;
+    int64_t before = reg_audit_count(f->s);
+    assert_int_equal(mu_store_drill_add(f->s, &a, &d, NULL, &err), MU_EINVAL);
+    assert_string_equal(err.field, "participants");
+    assert_int_equal(reg_audit_count(f->s), before);
+    struct mu_drill g;
+    assert_int_equal(mu_store_drill_get(f->s, id, &g, &err), MU_OK);
+    assert_int_equal(g.nfindings, 2);
+    assert_string_equal(g.findings[0], "楼梯拥堵");
+    assert_string_equal(g.simulation_json, "{\"x\":1}");
+    assert_int_equal(g.evacuation_s, 225);
+    mu_drill_release(&g);
+    struct mu_drill *v = NULL;
+    size_t n = 0;
+    assert_int_equal(mu_store_drill_list(f->s, "p", &v, &n, &err), MU_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].simulation_json, "");
+    mu_drills_free(v, n);
+    assert_int_equal(mu_store_drill_list(f->s, "other", &v, &n, &err), MU_OK);
+    assert_int_equal(n, 0);
+    mu_drills_free(v, n);
+
+    assert_int_equal(mu_store_drill_task_add(f->s, &a, id, "疏通楼梯", "sun-wei",
+                                             mu_date_from_ymd(2026, 4, 1), &t1, &err),
+                     MU_OK);
+    assert_int_equal(mu_store_drill_task_add(f->s, &a, 999, "x", "sun-wei", 1, NULL, &err),
+                     MU_ENOTFOUND);
+    assert_int_equal(mu_store_drill_task_done(f->s, &a, t1, "sun-wei", &err), MU_OK);
+    assert_int_equal(mu_store_drill_task_done(f->s, &a, t1, "sun-wei", &err), MU_ECONFLICT);
+    struct mu_drill_task *t = NULL;
+    assert_int_equal(mu_store_drill_tasks(f->s, id, &t, &n, &err), MU_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(t[0].done_by, "sun-wei");
+    assert_true(t[0].done_at > 0);
+    mu_drill_tasks_free(t, n);
+
+    assert_int_equal(mu_store_setting_set(f->s, &a, "drill.require.fire-evacuation", "1", &err),
+                     MU_OK);
+    assert_int_equal(mu_store_setting_set(f->s, &a, "drill.require.earthquake", "2", &err), MU_OK);
+    assert_int_equal(mu_store_setting_set(f->s, &a, "drill.terms", "x", &err), MU_OK);
+    char **kinds = NULL, **values = NULL;
+    assert_int_equal(mu_store_drill_requirements(f->s, &kinds, &values, &n, &err), MU_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(kinds[0], "earthquake");
+    assert_string_equal(values[0], "2");
+    assert_string_equal(kinds[1], "fire-evacuation");
+    for (size_t i = 0; i < n; i++) {
+        mu_free(kinds[i]);
+        mu_free(values[i]);
+    }
+    mu_free(kinds);
+    mu_free(values);
+}
+
+static void test_registers_resources_contacts(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = {.name = "clerk", .now_ms = 1772000000000LL};
+    struct mu_resource_new r = {.name = "灭火器", .unit_of_measure = "具", .location = "各楼层",
+                                .custodian = "sun-wei", .plan_id = "p",
+                                .category = MU_RESOURCE_EQUIPMENT, .quantity = 40, .min = 30,
+                                .expires = mu_date_from_ymd(2026, 12, 15)};
+    int64_t id = 0, out = 0;
+    assert_int_equal(mu_store_resource_add(f->s, &a, &r, &id, &err), MU_OK);
+    r.quantity = -1;
+    int64_t before = reg_audit_count(f->s);
+    assert_int_equal(mu_store_resource_add(f->s, &a, &r, NULL, &err), MU_EINVAL);
+    assert_string_equal(err.field, "quantity");
+    assert_int_equal(reg_audit_count(f->s), before);
+    assert_int_equal(mu_store_resource_move(f->s, &a, id, MU_MOVE_ADJUST, -15, 25, 0, "报废", &err),
+                     MU_OK);
+    /* A stale view of the stock is refused. */
+    assert_int_equal(mu_store_resource_move(f->s, &a, id, MU_MOVE_ADJUST, -1, 39, 0, "x", &err),
+                     MU_ECONFLICT);
+    assert_int_equal(mu_store_resource_move(f->s, &a, id, MU_MOVE_ASSIGN, -5, 20, 7, NULL, &err),
+                     MU_OK);
+    assert_int_equal(mu_store_resource_move(f->s, &a, id, MU_MOVE_ASSIGN, -3, 17, 8, NULL, &err),
+                     MU_OK);
+    assert_int_equal(mu_store_resource_move(f->s, &a, id, MU_MOVE_RETURN, 2, 19, 7, NULL, &err),
+                     MU_OK);
+    assert_int_equal(mu_store_resource_outstanding(f->s, id, 7, &out, &err), MU_OK);
+    assert_int_equal(out, 3);
+    assert_int_equal(mu_store_resource_outstanding(f->s, id, 0, &out, &err), MU_OK);
+    assert_int_equal(out, 6);
+    struct mu_resource g;
+    assert_int_equal(mu_store_resource_get(f->s, id, &g, &err), MU_OK);
+    assert_int_equal(g.quantity, 19);
+    assert_int_equal(g.assigned, 6);
+    assert_int_equal(g.expires, mu_date_from_ymd(2026, 12, 15));
+    assert_string_equal(g.custodian, "sun-wei");
+    mu_resource_release(&g);
+    struct mu_resource_movement *m = NULL;
+    size_t n = 0;
+    assert_int_equal(mu_store_resource_movements(f->s, id, &m, &n, &err), MU_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(m[0].kind, MU_MOVE_ADD);
+    assert_int_equal(m[0].after, 40);
+    assert_int_equal(m[4].kind, MU_MOVE_RETURN);
+    assert_int_equal(m[4].incident, 7);
+    mu_resource_movements_free(m, n);
+    int exists = 0;
+    assert_int_equal(mu_store_incident_exists(f->s, 12345, &exists, &err), MU_OK);
+    assert_true(exists == 0 || exists == -1);
+
+    int64_t c1 = 0, c2 = 0;
+    assert_int_equal(mu_store_contact_add(f->s, &a, "医院", "0571-1", "hospital", NULL, &c1, &err),
+                     MU_OK);
+    assert_int_equal(mu_store_contact_add(f->s, &a, "值班室", "0571-2", "emergency", "24h", &c2,
+                                          &err),
+                     MU_OK);
+    struct mu_contact *c = NULL;
+    assert_int_equal(mu_store_contact_list(f->s, &c, &n, &err), MU_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[0].category, "emergency"); /* emergency before hospital */
+    assert_string_equal(c[0].note, "24h");
+    mu_contacts_free(c, n);
+    assert_int_equal(mu_store_contact_remove(f->s, &a, c1, &err), MU_OK);
+    assert_int_equal(mu_store_contact_remove(f->s, &a, c1, &err), MU_ENOTFOUND);
+    assert_int_equal(mu_store_contact_list(f->s, &c, &n, &err), MU_OK);
+    assert_int_equal(n, 1);
+    mu_contacts_free(c, n);
+    assert_int_equal(mu_store_audit_verify(f->s, NULL, &err), MU_OK);
+}
 
 /* ------------------------------------------------------------ incidents and timers */
 
@@ -2669,6 +3095,10 @@ int main(void)
         T(test_outbox_lifecycle),
         T(test_outbox_rate_limits),
         T(test_outbox_concurrent_claimers),
+        T(test_cases),
+        T(test_registers_hazards),
+        T(test_registers_drills),
+        T(test_registers_resources_contacts),
         T(test_incident_rows),
         T(test_incident_deadlines_acks),
         T(test_timer_claims),

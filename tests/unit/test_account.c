@@ -41,16 +41,16 @@ static void test_permission_table(void **state)
 {
     (void)state;
     enum { N = MU_GRANT_NONE, A = MU_GRANT_ALL, O = MU_GRANT_OWN_UNITS };
-    /* read, write, admin, unit read, unit write */
+    /* read, write, admin, unit read, unit write, manage */
     /* clang-format off */
-    static const int want[6][5] = {
-        [MU_ROLE_NONE] = {N, N, N, N, N},     [MU_ROLE_ADMIN] = {A, A, A, A, A},
-        [MU_ROLE_OFFICER] = {A, A, N, A, A},  [MU_ROLE_LEADER] = {A, A, N, A, A},
-        [MU_ROLE_REPORTER] = {N, N, N, O, O}, [MU_ROLE_VIEWER] = {A, N, N, A, N},
+    static const int want[6][6] = {
+        [MU_ROLE_NONE] = {N, N, N, N, N, N},     [MU_ROLE_ADMIN] = {A, A, A, A, A, A},
+        [MU_ROLE_OFFICER] = {A, A, N, A, A, A},  [MU_ROLE_LEADER] = {A, A, N, A, A, N},
+        [MU_ROLE_REPORTER] = {N, N, N, O, O, N}, [MU_ROLE_VIEWER] = {A, N, N, A, N, N},
     };
     /* clang-format on */
     for (int r = 0; r < 6; r++)
-        for (int a = 0; a < 5; a++)
+        for (int a = 0; a < 6; a++)
             if ((int)mu_role_can((enum mu_role)r, (enum mu_action)a) != want[r][a])
                 fail_msg("role %s action %d: got %d, want %d", mu_role_name((enum mu_role)r), a,
                          (int)mu_role_can((enum mu_role)r, (enum mu_action)a), want[r][a]);

@@ -1,0 +1,1174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The register pages (docs/internals/web.md, "Register pages"): the
+ * overview (GET /registers), hazards (list with filters, overdue rows
+ * highlighted and the add form; one hazard with its history and the
+ * rectify, verify, assign and note forms), drills held (the history with
+ * the term's status and the add form; one drill with its findings and
+ * follow-up tasks), resources (alerts highlighted, add and adjust forms),
+ * contacts (national numbers, stored numbers with add and remove, the staff
+ * of the plans, the printable sheet) and the dashboard's registers card.
+ * Every page reads the use cases' JSON (<muster/register.h>) and adds the
+ * catalogue's labels; every form posts to a page route that calls the same
+ * use case as the API, answers 303 back to the page, or re-renders it with
+ * status 400 and the use case's message naming the field. Values reach the
+ * templates as plain text: the template engine escapes them.
+ */
+#include "registers.h"
+#include "web.h"
+
+#include <muster/account.h>
+#include <muster/date.h>
+#include <muster/log.h>
+#include <muster/mem.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/banned.h"
+
+#define DUE_WITHIN_DAYS 14   /* the term warning window, as `drill-record due` */
+#define ALERT_WITHIN_DAYS 30 /* the expiry window, as `resource list` */
+#define CARD_MAX 8           /* lines per list of the dashboard card */
+
+static const char *const severities[] = {"low", "medium", "high", NULL};
+static const char *const states[] = {"open", "rectified", "verified", NULL};
+static const char *const categories[] = {"vehicle", "cash", "supply", "equipment", NULL};
+static const char *const statuses[] = {"available", "maintenance", "retired", NULL};
+static const char *const contact_categories[] = {"emergency", "hospital", "duty", "authority",
+                                                 "other", NULL};
+static const char *const drill_kinds[] = {"fire-evacuation", "earthquake", "flood",
+                                          "food-poisoning",  "stampede",   "intruder",
+                                          "gas-leak",        "typhoon",    "landslide",
+                                          "medical",         NULL};
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *field(const struct mu_query *q, const char *name)
+{
+    const char *v = NULL;
+    if (!q || mu_query_get(q, name, &v, NULL))
+        return NULL;
+    return v;
+}
+
+/* A form field for a use case: NULL when absent or empty (optional fields). */
+static const char *opt(const struct mu_query *q, const char *name)
+{
+    const char *v = field(q, name);
+    return v && *v ? v : NULL;
+}
+
+static int in_list(const char *v, const char *const *list)
+{
+    for (size_t i = 0; v && list[i]; i++)
+        if (strcmp(v, list[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int can_write(const struct mu_webpage *pg)
+{
+    return mu_principal_can(pg->req->principal, MU_ACTION_WRITE, NULL);
+}
+
+/* The label of @p value in the catalogue: "@p prefix.@p value" ('-' read as '_'). */
+static const char *label(const struct mu_webpage *pg, const char *prefix, const char *value)
+{
+    char key[96];
+    snprintf(key, sizeof(key), "%s.%s", prefix, value ? value : "");
+    for (char *c = key; *c; c++)
+        if (*c == '-')
+            *c = '_';
+    return mu_web_t(pg, key);
+}
+
+/* Set member @p key of @p o to the label of its member @p from. */
+static void add_label(const struct mu_webpage *pg, json_t *o, const char *key, const char *from,
+                      const char *prefix)
+{
+    const char *v = json_string_value(json_object_get(o, from));
+    json_object_set_new(o, key, json_string(label(pg, prefix, v ? v : "")));
+}
+
+/* Options of a select: value, label, selected. */
+static json_t *options(const struct mu_webpage *pg, const char *const *values, const char *prefix,
+                       const char *selected)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && values[i]; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", values[i], "label",
+                                           label(pg, prefix, values[i]), "selected",
+                                           selected && strcmp(selected, values[i]) == 0));
+    return a;
+}
+
+/* The loaded plans as select options (store lock held); NULL on failure. */
+static json_t *plan_options(struct mu_store *s, const char *selected)
+{
+    struct mu_plan_summary *v = NULL;
+    size_t n = 0;
+    if (mu_store_plan_list(s, &v, &n, NULL))
+        return NULL;
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", v[i].id, "label",
+                                           v[i].title ? v[i].title : v[i].id, "selected",
+                                           selected && strcmp(selected, v[i].id) == 0));
+    mu_plan_summaries_free(v, n);
+    return a;
+}
+
+/* The posted form as an object (without the CSRF token), or @p dflt (taken). */
+static json_t *form_values(const struct mu_query *posted, json_t *dflt)
+{
+    if (!posted)
+        return dflt ? dflt : json_object();
+    json_decref(dflt);
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < posted->n; i++)
+        if (strcmp(posted->v[i].name, MU_HTTP_CSRF_FIELD) != 0)
+            json_object_set_new(o, posted->v[i].name, json_string(posted->v[i].value));
+    return o;
+}
+
+/* The use case's JSON text (owned, freed) as a value; NULL when it does not parse. */
+static json_t *doc(char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    mu_free(text);
+    return v;
+}
+
+/* A form post's error: the message naming the field, shown above the form. */
+static void form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err)
+{
+    const char *f = err->field[0] ? err->field : "form";
+    mu_web_set(pg, "form_error",
+               json_pack("{s:s, s:s, s:o}", "form", form, "field", f, "text",
+                         mu_web_fmt(pg, "registers.error", "msg", err->msg)));
+    json_t *e = json_object();
+    json_object_set_new(e, f, json_true());
+    mu_web_set(pg, "err", e);
+}
+
+/* The error page for a failed read: 404 for a missing record, else 500 (logged). */
+static int read_failed(struct mu_webpage *pg, enum mu_err rc, const struct mu_error *err)
+{
+    if (rc == MU_ENOTFOUND)
+        return mu_web_error(pg, 404, NULL);
+    mu_log(MU_LOG_ERROR, "http", "rid=%s register page: %s", pg->req->rid, err->msg);
+    return mu_web_error(pg, 500, NULL);
+}
+
+/* The flash of a redirect back after a good post: ?ok=WORD, one of @p words. */
+static void ok_flash(struct mu_webpage *pg, const char *prefix, const char *const *words)
+{
+    const char *ok = field(&pg->req->query, "ok");
+    if (in_list(ok, words)) {
+        char key[64];
+        snprintf(key, sizeof(key), "%s.ok_%s", prefix, ok);
+        mu_web_flash(pg, "ok", json_string(mu_web_t(pg, key)));
+    }
+}
+
+static void begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
+                  void *ctx, const char *title_key)
+{
+    mu_web_begin(pg, req, resp, ctx);
+    mu_web_set(pg, "page_title", json_string(mu_web_t(pg, title_key)));
+    mu_web_set(pg, "nav_registers", json_true());
+    mu_web_set(pg, "can_write", json_boolean(can_write(pg)));
+}
+
+/* Parse a posted form; 0, or the 400 page. */
+static int read_form(struct mu_webpage *pg, struct mu_query *form)
+{
+    struct mu_error err = {0};
+    mu_query_init(form);
+    if (mu_http_req_form(pg->req, form, &err))
+        return mu_web_error(pg, err.field[0] && strcmp(err.field, "Content-Type") == 0 ? 415 : 400,
+                            "form.invalid");
+    return 0;
+}
+
+static void fmt_duration(int64_t s, char out[static 32])
+{
+    if (s < 0) {
+        out[0] = '\0';
+        return;
+    }
+    long long h = s / 3600, m = s / 60 % 60, sec = s % 60;
+    int n = 0;
+    out[0] = '\0';
+    if (h)
+        n += snprintf(out + n, 32 - (size_t)n, "%lldh", h);
+    if (m)
+        n += snprintf(out + n, 32 - (size_t)n, "%lldm", m);
+    if (sec || (!h && !m))
+        snprintf(out + n, 32 - (size_t)n, "%llds", sec);
+}
+
+/* "YYYY-MM-DD HH:MM" of an ISO instant of the use cases ("2026-03-01T08:00:00+08:00"). */
+static json_t *short_time(json_t *iso)
+{
+    const char *s = json_string_value(iso);
+    char out[17];
+    if (!s || strlen(s) < 16)
+        return json_string("");
+    snprintf(out, sizeof(out), "%.10s %.5s", s, s + 11);
+    return json_string(out);
+}
+
+/* ---------------------------------------------------------------- overview */
+
+int h_page_registers(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_error err = {0};
+    char *h = NULL, *ho = NULL, *d = NULL, *r = NULL, *ra = NULL, *c = NULL, *due = NULL;
+    size_t warnings = 0;
+    int64_t now = mu_http_now_ms();
+    int st;
+    begin(&pg, req, resp, ctx, "registers.title");
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = !s ? mu_error_set(&err, MU_ESTORE, "no database")
+                        : mu_app_hazard_list(s, 0, now, MU_REG_JSON, &h, &err);
+    if (rc == MU_OK)
+        rc = mu_app_hazard_list(s, 1, now, MU_REG_JSON, &ho, &err);
+    if (rc == MU_OK)
+        rc = mu_app_drill_list(s, NULL, MU_REG_JSON, &d, &err);
+    if (rc == MU_OK)
+        rc = mu_app_resource_list(s, 0, now, ALERT_WITHIN_DAYS, MU_REG_JSON, &r, &err);
+    if (rc == MU_OK)
+        rc = mu_app_resource_list(s, 1, now, ALERT_WITHIN_DAYS, MU_REG_JSON, &ra, &err);
+    if (rc == MU_OK)
+        rc = mu_app_contact_list(s, MU_REG_JSON, &c, &err);
+    int terms_set = 0;
+    if (rc == MU_OK) {
+        struct mu_error e2 = {0};
+        terms_set = mu_app_drill_due(s, now, DUE_WITHIN_DAYS, MU_REG_JSON, &due, &warnings,
+                                     &e2) == MU_OK;
+    }
+    mu_http_store_release(pg.env);
+    if (rc) {
+        st = read_failed(&pg, rc, &err);
+        goto out;
+    }
+    json_t *jh = doc(h), *jho = doc(ho), *jd = doc(d), *jr = doc(r), *jra = doc(ra), *jc = doc(c);
+    h = ho = d = r = ra = c = NULL;
+    json_t *counts = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "hazards", (json_int_t)json_array_size(jh),
+        "overdue", (json_int_t)json_array_size(jho), "drills", (json_int_t)json_array_size(jd),
+        "warnings", (json_int_t)warnings, "resources", (json_int_t)json_array_size(jr), "alerts",
+        (json_int_t)json_array_size(jra), "contacts",
+        (json_int_t)json_array_size(json_object_get(jc, "contacts")), "terms_set", terms_set);
+    /* Sections treat every number as true: the template tests these flags. */
+    json_object_set_new(counts, "has_overdue", json_boolean(json_array_size(jho) > 0));
+    json_object_set_new(counts, "has_warnings", json_boolean(warnings > 0));
+    json_object_set_new(counts, "has_alerts", json_boolean(json_array_size(jra) > 0));
+    mu_web_set(&pg, "counts", counts);
+    json_decref(jh);
+    json_decref(jho);
+    json_decref(jd);
+    json_decref(jr);
+    json_decref(jra);
+    json_decref(jc);
+    st = mu_web_render(&pg, "registers", 200);
+out:
+    mu_free(h);
+    mu_free(ho);
+    mu_free(d);
+    mu_free(r);
+    mu_free(ra);
+    mu_free(c);
+    mu_free(due);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* ---------------------------------------------------------------- hazards */
+
+static void hazard_labels(const struct mu_webpage *pg, json_t *hz)
+{
+    add_label(pg, hz, "severity_label", "severity", "hazard.severity");
+    add_label(pg, hz, "state_label", "state", "hazard.state");
+}
+
+/*
+ * The hazard list with the filters of the query, and the add form (echoing
+ * @p posted with the error @p ferr after a refused post).
+ */
+static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
+                        const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    const struct mu_query *q = &pg->req->query;
+    const char *state = opt(q, "state"), *severity = opt(q, "severity"), *unit = opt(q, "unit");
+    int overdue = opt(q, "overdue") && strcmp(opt(q, "overdue"), "1") == 0;
+    if ((state && !in_list(state, states)) || (severity && !in_list(severity, severities)))
+        return mu_web_error(pg, 400, NULL);
+    char *text = NULL;
+    json_t *plans = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_hazard_list(s, overdue, mu_http_now_ms(), MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    if (rc == MU_OK)
+        plans = plan_options(s, posted ? field(posted, "plan") : NULL);
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *all = doc(text), *items = json_array(), *hz;
+    size_t i;
+    json_array_foreach(all, i, hz) {
+        if ((state && strcmp(state, json_string_value(json_object_get(hz, "state"))) != 0) ||
+            (severity &&
+             strcmp(severity, json_string_value(json_object_get(hz, "severity"))) != 0) ||
+            (unit && strcmp(unit, json_string_value(json_object_get(hz, "unit"))) != 0))
+            continue;
+        hazard_labels(pg, hz);
+        json_array_append(items, hz);
+    }
+    json_decref(all);
+    mu_web_set(pg, "hazards", items);
+    mu_web_set(pg, "has_hazards", json_boolean(json_array_size(items) > 0));
+    mu_web_set(pg, "filter",
+               json_pack("{s:s, s:b, s:o, s:o}", "unit", unit ? unit : "", "overdue", overdue,
+                         "states", options(pg, states, "hazard.state", state), "severities",
+                         options(pg, severities, "hazard.severity", severity)));
+    mu_web_set(pg, "xlsx_href",
+               json_string(overdue ? "/api/v1/hazards.xlsx?overdue=1" : "/api/v1/hazards.xlsx"));
+    mu_web_set(pg, "f_add", form_values(posted, NULL));
+    mu_web_set(pg, "add_severities",
+               options(pg, severities, "hazard.severity", posted ? field(posted, "severity") : "medium"));
+    mu_web_set(pg, "plans", plans ? plans : json_array());
+    if (ferr)
+        form_error(pg, "add", ferr);
+    return mu_web_render(pg, "hazard_list", status);
+}
+
+int h_page_hazards(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char *const oks[] = {"added", NULL};
+    struct mu_webpage pg;
+    begin(&pg, req, resp, ctx, "hazard.title");
+    ok_flash(&pg, "hazard", oks);
+    int st = hazards_page(&pg, 200, NULL, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_hazards_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int st;
+    begin(&pg, req, resp, ctx, "hazard.title");
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    struct mu_hazard_input in = {.plan = opt(&form, "plan"),
+                                 .place = field(&form, "place"),
+                                 .description = field(&form, "description"),
+                                 .severity = field(&form, "severity"),
+                                 .unit = field(&form, "unit"),
+                                 .owner = field(&form, "owner"),
+                                 .due = field(&form, "due")};
+    struct mu_actor a = mu_http_reg_actor(req);
+    int64_t id = 0;
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_hazard_add(s, &a, &in, &id, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
+        st = hazards_page(&pg, 400, &form, &err);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[64];
+        snprintf(loc, sizeof(loc), "/hazards/%lld?ok=added", (long long)id);
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* One hazard with its history and the forms its state allows. */
+static int hazard_page(struct mu_webpage *pg, int64_t id, int status, const char *action,
+                       const struct mu_query *posted, const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_hazard_show(s, id, mu_http_now_ms(), MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *hz = doc(text), *ev;
+    if (!json_is_object(hz)) {
+        json_decref(hz);
+        return read_failed(pg, MU_EINTERNAL, &err);
+    }
+    size_t i;
+    hazard_labels(pg, hz);
+    json_array_foreach(json_object_get(hz, "history"), i, ev) {
+        json_object_set_new(ev, "time", short_time(json_object_get(ev, "at")));
+        add_label(pg, ev, "action_label", "action", "hazard.event");
+    }
+    json_object_set_new(hz, "found_time", short_time(json_object_get(hz, "found_at")));
+    json_object_set_new(hz, "rectified_time", short_time(json_object_get(hz, "rectified_at")));
+    json_object_set_new(hz, "verified_time", short_time(json_object_get(hz, "verified_at")));
+    const char *state = json_string_value(json_object_get(hz, "state"));
+    const char *owner = json_string_value(json_object_get(hz, "owner"));
+    int open = state && strcmp(state, "open") == 0;
+    int rectified = state && strcmp(state, "rectified") == 0;
+    int w = can_write(pg);
+    mu_web_set(pg, "may_rectify", json_boolean(w && open));
+    mu_web_set(pg, "may_verify", json_boolean(w && rectified));
+    mu_web_set(pg, "may_change", json_boolean(w && (open || rectified)));
+    const char *forms[] = {"rectify", "verify", "assign", "notes"};
+    for (size_t k = 0; k < 4; k++) {
+        char key[16];
+        snprintf(key, sizeof(key), "f_%s", forms[k]);
+        int mine = action && strcmp(action, forms[k]) == 0;
+        json_t *dflt = k == 0   ? json_pack("{s:s}", "by", owner ? owner : "")
+                       : k == 2 ? json_pack("{s:s, s:o}", "owner", owner ? owner : "", "due",
+                                            json_incref(json_object_get(hz, "due")))
+                                : json_object();
+        mu_web_set(pg, key, form_values(mine ? posted : NULL, dflt));
+    }
+    mu_web_set(pg, "hazard", hz);
+    if (ferr)
+        form_error(pg, action, ferr);
+    return mu_web_render(pg, "hazard", status);
+}
+
+int h_page_hazard(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char *const oks[] = {"added", "rectify", "verify", "assign", "notes", NULL};
+    struct mu_webpage pg;
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    begin(&pg, req, resp, ctx, "hazard.title");
+    ok_flash(&pg, "hazard", oks);
+    int st = id > 0 ? hazard_page(&pg, id, 200, NULL, NULL, NULL) : mu_web_error(&pg, 404, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_hazard_action(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char *const actions[] = {"rectify", "verify", "assign", "notes", NULL};
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    const char *action = mu_http_req_param(req, "action");
+    int st;
+    begin(&pg, req, resp, ctx, "hazard.title");
+    mu_query_init(&form);
+    if (id < 1 || !in_list(action, actions)) {
+        st = mu_web_error(&pg, 404, NULL);
+        goto out;
+    }
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc;
+    if (!s)
+        rc = mu_error_set(&err, MU_ESTORE, "no database");
+    else if (strcmp(action, "rectify") == 0)
+        rc = mu_app_hazard_rectify(s, &a, id, field(&form, "by"), opt(&form, "note"), &err);
+    else if (strcmp(action, "verify") == 0)
+        rc = mu_app_hazard_verify(s, &a, id, field(&form, "by"), &err);
+    else if (strcmp(action, "assign") == 0)
+        rc = mu_app_hazard_assign(s, &a, id, field(&form, "owner"), opt(&form, "due"), &err);
+    else
+        rc = mu_app_hazard_note(s, &a, id, field(&form, "text"), &err);
+    mu_http_store_release(pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0) {
+        st = mu_web_error(&pg, 404, NULL);
+    } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) {
+        st = hazard_page(&pg, id, rc == MU_ECONFLICT ? 409 : 400, action, &form, &err);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[80];
+        snprintf(loc, sizeof(loc), "/hazards/%lld?ok=%s", (long long)id, action);
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* ---------------------------------------------------------------- drills held */
+
+static void drill_fields(const struct mu_webpage *pg, json_t *d)
+{
+    char buf[32];
+    size_t i, open = 0;
+    json_t *t;
+    (void)pg;
+    fmt_duration(json_integer_value(json_object_get(d, "duration_s")), buf);
+    json_object_set_new(d, "duration", json_string(buf));
+    json_t *ev = json_object_get(d, "evacuation_s");
+    fmt_duration(json_is_integer(ev) ? json_integer_value(ev) : -1, buf);
+    json_object_set_new(d, "evacuation", json_string(buf));
+    json_array_foreach(json_object_get(d, "tasks"), i, t) {
+        int done = !json_is_null(json_object_get(t, "done_at"));
+        open += !done;
+        json_object_set_new(t, "done", json_boolean(done));
+        json_object_set_new(t, "done_time", short_time(json_object_get(t, "done_at")));
+    }
+    json_object_set_new(d, "nfindings",
+                        json_integer((json_int_t)json_array_size(json_object_get(d, "findings"))));
+    json_object_set_new(d, "open_tasks", json_integer((json_int_t)open));
+}
+
+/* The term's status into the page ("term"); "terms_unset" when drill.terms is not set. */
+static void term_status(struct mu_webpage *pg, struct mu_store *s, const char *key)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    enum mu_err rc = mu_app_drill_due(s, mu_http_now_ms(), DUE_WITHIN_DAYS, MU_REG_JSON, &text,
+                                      NULL, &err);
+    if (rc) {
+        mu_free(text);
+        if (rc != MU_ENOTFOUND && rc != MU_EINVAL)
+            mu_log(MU_LOG_WARN, "http", "rid=%s drill term: %s", pg->req->rid, err.msg);
+        mu_web_set(pg, key, json_pack("{s:b, s:s}", "unset", 1, "message", err.msg));
+        return;
+    }
+    json_t *d = doc(text), *line;
+    size_t i;
+    if (!json_is_object(d)) {
+        json_decref(d);
+        mu_web_set(pg, key, json_pack("{s:b, s:s}", "unset", 1, "message", ""));
+        return;
+    }
+    json_array_foreach(json_object_get(d, "due"), i, line) {
+        json_int_t req = json_integer_value(json_object_get(line, "required"));
+        json_int_t held = json_integer_value(json_object_get(line, "held"));
+        json_object_set_new(line, "short", json_boolean(held < req));
+    }
+    json_object_set_new(d, "unset", json_false());
+    json_object_set_new(d, "has_term", json_boolean(json_is_object(json_object_get(d, "term"))));
+    json_object_set_new(d, "has_due", json_boolean(json_array_size(json_object_get(d, "due"))));
+    mu_web_set(pg, key, d);
+}
+
+static int drills_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
+                       const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    json_t *plans = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_drill_list(s, NULL, MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    if (rc == MU_OK) {
+        plans = plan_options(s, posted ? field(posted, "plan") : NULL);
+        term_status(pg, s, "term");
+    }
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *items = doc(text), *d;
+    size_t i;
+    json_array_foreach(items, i, d) drill_fields(pg, d);
+    mu_web_set(pg, "drills", items ? items : json_array());
+    mu_web_set(pg, "has_drills", json_boolean(json_array_size(items) > 0));
+    char today[11];
+    mu_date_format(mu_web_today(), today);
+    mu_web_set(pg, "f_add", form_values(posted, json_pack("{s:s}", "date", today)));
+    json_t *kinds = json_array();
+    const char *want = posted ? field(posted, "kind") : NULL;
+    for (size_t k = 0; kinds && drill_kinds[k]; k++)
+        json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", drill_kinds[k], "label",
+                                               mu_drill_kind_label(drill_kinds[k]), "selected",
+                                               want && strcmp(want, drill_kinds[k]) == 0));
+    mu_web_set(pg, "kinds", kinds);
+    mu_web_set(pg, "plans", plans ? plans : json_array());
+    if (ferr)
+        form_error(pg, "add", ferr);
+    return mu_web_render(pg, "drillrec_list", status);
+}
+
+int h_page_drills_held(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    begin(&pg, req, resp, ctx, "drillrec.title");
+    int st = drills_page(&pg, 200, NULL, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* Split @p text into its non-empty lines (in place) into @p out; how many, at most @p cap. */
+static size_t lines(char *text, const char **out, size_t cap)
+{
+    size_t n = 0;
+    for (char *p = text; p && *p && n < cap;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        size_t len = strlen(p);
+        while (len && (p[len - 1] == '\r' || p[len - 1] == ' '))
+            p[--len] = '\0';
+        while (*p == ' ')
+            p++;
+        if (*p)
+            out[n++] = p;
+        p = nl ? nl + 1 : NULL;
+    }
+    return n;
+}
+
+int h_page_drills_held_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    const char *findings[MU_REG_MAX_ITEMS];
+    char *ftext = NULL;
+    int st;
+    begin(&pg, req, resp, ctx, "drillrec.title");
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    const char *f = field(&form, "findings");
+    ftext = mu_strdup(f ? f : "");
+    if (!ftext) {
+        st = mu_web_error(&pg, 500, NULL);
+        goto out;
+    }
+    struct mu_drill_input in = {.plan = opt(&form, "plan"),
+                                .date = field(&form, "date"),
+                                .kind = field(&form, "kind"),
+                                .scenario = field(&form, "scenario"),
+                                .participants = field(&form, "participants"),
+                                .duration = field(&form, "duration"),
+                                .evacuation = opt(&form, "evacuation"),
+                                .findings = findings};
+    in.nfindings = lines(ftext, findings, MU_REG_MAX_ITEMS);
+    struct mu_actor a = mu_http_reg_actor(req);
+    int64_t id = 0;
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_drill_add(s, &a, &in, &id, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
+        st = drills_page(&pg, 400, &form, &err);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[64];
+        snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=added", (long long)id);
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_free(ftext);
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+static int drill_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
+                      const struct mu_query *posted, const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_drill_show(s, id, MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *d = doc(text), *fnd;
+    if (!json_is_object(d)) {
+        json_decref(d);
+        return read_failed(pg, MU_EINTERNAL, &err);
+    }
+    drill_fields(pg, d);
+    json_t *findings = json_array();
+    size_t i;
+    json_array_foreach(json_object_get(d, "findings"), i, fnd)
+        json_array_append_new(findings, json_pack("{s:I, s:O}", "n", (json_int_t)(i + 1), "text",
+                                                  fnd));
+    json_object_set_new(d, "finding_list", findings);
+    json_object_set_new(d, "has_tasks", json_boolean(json_array_size(json_object_get(d, "tasks"))));
+    json_object_set_new(d, "has_sim", json_boolean(!json_is_null(json_object_get(d, "simulation"))));
+    mu_web_set(pg, "drill", d);
+    mu_web_set(pg, "f_task", form_values(which && strcmp(which, "task") == 0 ? posted : NULL, NULL));
+    mu_web_set(pg, "f_done", form_values(which && strcmp(which, "done") == 0 ? posted : NULL, NULL));
+    if (ferr)
+        form_error(pg, which, ferr);
+    return mu_web_render(pg, "drillrec", status);
+}
+
+int h_page_drill_held(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char *const oks[] = {"added", "task", "done", NULL};
+    struct mu_webpage pg;
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    begin(&pg, req, resp, ctx, "drillrec.title");
+    ok_flash(&pg, "drillrec", oks);
+    int st = id > 0 ? drill_page(&pg, id, 200, NULL, NULL, NULL) : mu_web_error(&pg, 404, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_drill_task_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    int st;
+    begin(&pg, req, resp, ctx, "drillrec.title");
+    mu_query_init(&form);
+    if (id < 1) {
+        st = mu_web_error(&pg, 404, NULL);
+        goto out;
+    }
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    int64_t finding = mu_http_reg_parse_id(opt(&form, "finding"));
+    struct mu_actor a = mu_http_reg_actor(req);
+    int64_t task = 0;
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc;
+    if (opt(&form, "finding") && (finding < 1 || finding > MU_REG_MAX_ITEMS))
+        rc = mu_error_field(&err, MU_EINVAL, "finding", "finding: not the number of a finding");
+    else
+        rc = s ? mu_app_drill_task_add(s, &a, id, (int)finding, opt(&form, "text"),
+                                       field(&form, "owner"), field(&form, "due"), &task, &err)
+               : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0) {
+        st = mu_web_error(&pg, 404, NULL);
+    } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) {
+        st = drill_page(&pg, id, 400, "task", &form, &err);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[64];
+        snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=task", (long long)id);
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_drill_task_done(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    int st;
+    begin(&pg, req, resp, ctx, "drillrec.title");
+    mu_query_init(&form);
+    if (id < 1) {
+        st = mu_web_error(&pg, 404, NULL);
+        goto out;
+    }
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    /* The form says which drill page to return to. */
+    int64_t drill = mu_http_reg_parse_id(field(&form, "drill"));
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_drill_task_done(s, &a, id, field(&form, "by"), &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_ENOTFOUND && (strcmp(err.field, "id") == 0 || drill < 1)) {
+        st = mu_web_error(&pg, 404, NULL);
+    } else if ((rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) && drill > 0) {
+        st = drill_page(&pg, drill, rc == MU_ECONFLICT ? 409 : 400, "done", &form, &err);
+    } else if (rc == MU_EINVAL || rc == MU_ECONFLICT) {
+        st = mu_web_error(&pg, rc == MU_ECONFLICT ? 409 : 400, NULL);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[64];
+        if (drill > 0)
+            snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=done", (long long)drill);
+        else
+            snprintf(loc, sizeof(loc), "/drills-held");
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* ---------------------------------------------------------------- resources */
+
+static void resource_fields(const struct mu_webpage *pg, json_t *r)
+{
+    json_t *alerts = json_array(), *a;
+    size_t i;
+    add_label(pg, r, "category_label", "category", "resource.category");
+    add_label(pg, r, "status_label", "status", "resource.status");
+    json_array_foreach(json_object_get(r, "alerts"), i, a) {
+        const char *k = json_string_value(a);
+        json_array_append_new(alerts, json_pack("{s:s, s:s}", "key", k ? k : "", "label",
+                                                label(pg, "resource.alert", k ? k : "")));
+    }
+    json_object_set_new(r, "has_alert", json_boolean(json_array_size(alerts) > 0));
+    json_object_set_new(r, "alert_list", alerts);
+}
+
+static int resources_page(struct mu_webpage *pg, int status, const char *which,
+                          const struct mu_query *posted, const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    const char *af = opt(&pg->req->query, "alerts");
+    int alerts = af && strcmp(af, "1") == 0;
+    char *text = NULL;
+    json_t *plans = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_resource_list(s, alerts, mu_http_now_ms(), ALERT_WITHIN_DAYS,
+                                              MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    if (rc == MU_OK)
+        plans = plan_options(s, posted ? field(posted, "plan") : NULL);
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *items = doc(text), *r;
+    size_t i;
+    const char *sel = which && strcmp(which, "adjust") == 0 ? field(posted, "resource") : NULL;
+    json_t *choices = json_array();
+    json_array_foreach(items, i, r) {
+        resource_fields(pg, r);
+        char idbuf[24];
+        snprintf(idbuf, sizeof(idbuf), "%lld", (long long)json_integer_value(json_object_get(r, "id")));
+        json_array_append_new(choices, json_pack("{s:s, s:O, s:b}", "value", idbuf, "label",
+                                                 json_object_get(r, "name"), "selected",
+                                                 sel && strcmp(sel, idbuf) == 0));
+    }
+    mu_web_set(pg, "resources", items ? items : json_array());
+    mu_web_set(pg, "has_resources", json_boolean(json_array_size(items) > 0));
+    mu_web_set(pg, "alerts_only", json_boolean(alerts));
+    mu_web_set(pg, "xlsx_href",
+               json_string(alerts ? "/api/v1/resources.xlsx?alerts=1" : "/api/v1/resources.xlsx"));
+    int add = which && strcmp(which, "add") == 0;
+    mu_web_set(pg, "f_add", form_values(add ? posted : NULL, NULL));
+    mu_web_set(pg, "f_adjust", form_values(add ? NULL : posted, NULL));
+    mu_web_set(pg, "categories",
+               options(pg, categories, "resource.category", add ? field(posted, "category") : "supply"));
+    mu_web_set(pg, "statuses",
+               options(pg, statuses, "resource.status", add ? field(posted, "status") : "available"));
+    mu_web_set(pg, "choices", choices);
+    mu_web_set(pg, "plans", plans ? plans : json_array());
+    if (ferr)
+        form_error(pg, which, ferr);
+    return mu_web_render(pg, "resource_list", status);
+}
+
+int h_page_resources(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char *const oks[] = {"added", "adjust", NULL};
+    struct mu_webpage pg;
+    begin(&pg, req, resp, ctx, "resource.title");
+    ok_flash(&pg, "resource", oks);
+    int st = resources_page(&pg, 200, NULL, NULL, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_resources_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int st;
+    begin(&pg, req, resp, ctx, "resource.title");
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    struct mu_resource_input in = {.plan = opt(&form, "plan"),
+                                   .name = field(&form, "name"),
+                                   .category = opt(&form, "category"),
+                                   .quantity = field(&form, "quantity"),
+                                   .unit_of_measure = field(&form, "unit_of_measure"),
+                                   .location = opt(&form, "location"),
+                                   .custodian = opt(&form, "custodian"),
+                                   .status = opt(&form, "status"),
+                                   .expires = opt(&form, "expires"),
+                                   .min = opt(&form, "min")};
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_resource_add(s, &a, &in, NULL, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (strcmp(err.field, "unit-of-measure") == 0)
+        snprintf(err.field, sizeof(err.field), "unit_of_measure");
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
+        st = resources_page(&pg, 400, "add", &form, &err);
+    else if (rc)
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    else
+        st = mu_web_redirect(resp, "/resources?ok=added");
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_resources_adjust(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int st;
+    begin(&pg, req, resp, ctx, "resource.title");
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    int64_t id = mu_http_reg_parse_id(field(&form, "resource"));
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc;
+    if (id < 1)
+        rc = mu_error_field(&err, MU_EINVAL, "resource", "resource: choose a resource");
+    else
+        rc = s ? mu_app_resource_move(s, &a, id, MU_MOVE_ADJUST, field(&form, "by"), 0,
+                                      field(&form, "reason"), NULL, &err)
+               : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0)
+        snprintf(err.field, sizeof(err.field), "resource");
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT)
+        st = resources_page(&pg, 400, "adjust", &form, &err);
+    else if (rc)
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    else
+        st = mu_web_redirect(resp, "/resources?ok=adjust");
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* ---------------------------------------------------------------- contacts */
+
+static int contacts_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
+                         const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_contact_list(s, MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *dir = doc(text), *c, *p, *r;
+    if (!json_is_object(dir)) {
+        json_decref(dir);
+        return read_failed(pg, MU_EINTERNAL, &err);
+    }
+    size_t i, k;
+    json_array_foreach(json_object_get(dir, "contacts"), i, c)
+        add_label(pg, c, "category_label", "category", "contact.category");
+    json_array_foreach(json_object_get(dir, "staff"), i, p) {
+        json_t *roles = json_array();
+        json_array_foreach(json_object_get(p, "roles"), k, r) {
+            const char *team = json_string_value(json_object_get(r, "team_name"));
+            const char *role = json_string_value(json_object_get(r, "role"));
+            char buf[600];
+            snprintf(buf, sizeof(buf), "%s %s", team ? team : "", role ? role : "");
+            json_array_append_new(roles, json_string(buf));
+        }
+        json_object_set_new(p, "role_list", roles);
+    }
+    mu_web_set(pg, "national", json_incref(json_object_get(dir, "national")));
+    mu_web_set(pg, "contacts", json_incref(json_object_get(dir, "contacts")));
+    mu_web_set(pg, "staff", json_incref(json_object_get(dir, "staff")));
+    mu_web_set(pg, "has_contacts",
+               json_boolean(json_array_size(json_object_get(dir, "contacts")) > 0));
+    mu_web_set(pg, "has_staff", json_boolean(json_array_size(json_object_get(dir, "staff")) > 0));
+    json_decref(dir);
+    mu_web_set(pg, "f_add", form_values(posted, NULL));
+    mu_web_set(pg, "categories",
+               options(pg, contact_categories, "contact.category",
+                       posted ? field(posted, "category") : "other"));
+    if (ferr)
+        form_error(pg, "add", ferr);
+    return mu_web_render(pg, "contact_list", status);
+}
+
+int h_page_contacts(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char *const oks[] = {"added", "removed", NULL};
+    struct mu_webpage pg;
+    begin(&pg, req, resp, ctx, "contact.title");
+    ok_flash(&pg, "contact", oks);
+    int st = contacts_page(&pg, 200, NULL, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_contacts_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int st;
+    begin(&pg, req, resp, ctx, "contact.title");
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_contact_add(s, &a, field(&form, "name"), field(&form, "phone"),
+                                            opt(&form, "category"), opt(&form, "note"), NULL,
+                                            &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_EINVAL)
+        st = contacts_page(&pg, 400, &form, &err);
+    else if (rc)
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    else
+        st = mu_web_redirect(resp, "/contacts?ok=added");
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+int h_page_contact_remove(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    int st;
+    begin(&pg, req, resp, ctx, "contact.title");
+    mu_query_init(&form);
+    if (id < 1) {
+        st = mu_web_error(&pg, 404, NULL);
+        goto out;
+    }
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_contact_remove(s, &a, id, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc)
+        st = read_failed(&pg, rc, &err);
+    else
+        st = mu_web_redirect(resp, "/contacts?ok=removed");
+out:
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/*
+ * The printable phone list: the use case's A4 page, with its inline
+ * <style> (refused by the Content-Security-Policy) replaced by the same
+ * rules in /static/contact-sheet.css.
+ */
+int h_page_contacts_sheet(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    static const char link[] = "<link rel=\"stylesheet\" href=\"/static/contact-sheet.css\">";
+    struct mu_http_env *env = ctx;
+    struct mu_error err = {0};
+    char *html = NULL;
+    struct mu_store *s = mu_http_store_acquire(env);
+    enum mu_err rc = s ? mu_app_contact_sheet_html(s, &html, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(env);
+    if (rc)
+        return mu_http_resp_from_err(resp, rc, &err, req->rid);
+    char *a = strstr(html, "<style>"), *b = a ? strstr(a, "</style>") : NULL;
+    if (a && b) {
+        b += strlen("</style>");
+        size_t len = strlen(html), cut = (size_t)(b - a);
+        char *out = mu_malloc(len - cut + sizeof(link));
+        if (!out) {
+            mu_free(html);
+            return mu_http_resp_json(resp, 500, NULL);
+        }
+        size_t head = (size_t)(a - html);
+        memcpy(out, html, head);
+        memcpy(out + head, link, sizeof(link) - 1);
+        memcpy(out + head + sizeof(link) - 1, b, strlen(b) + 1);
+        mu_free(html);
+        html = out;
+    }
+    mu_free(resp->body);
+    resp->body = html;
+    resp->body_len = strlen(html);
+    resp->content_type = "text/html; charset=utf-8";
+    resp->status = 200;
+    return 200;
+}
+
+/* ---------------------------------------------------------------- dashboard card */
+
+void mu_web_card_registers(struct mu_webpage *pg)
+{
+    struct mu_error err = {0};
+    char *h = NULL, *r = NULL;
+    if (!pg->req->principal || !mu_principal_can(pg->req->principal, MU_ACTION_READ, NULL))
+        return;
+    int64_t now = mu_http_now_ms();
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_hazard_list(s, 1, now, MU_REG_JSON, &h, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    if (rc == MU_OK)
+        rc = mu_app_resource_list(s, 1, now, ALERT_WITHIN_DAYS, MU_REG_JSON, &r, &err);
+    if (rc == MU_OK)
+        term_status(pg, s, "registers_term");
+    mu_http_store_release(pg->env);
+    if (rc) {
+        mu_log(MU_LOG_WARN, "http", "rid=%s registers card: %s", pg->req->rid, err.msg);
+        mu_free(h);
+        mu_free(r);
+        return;
+    }
+    json_t *hz = doc(h), *res = doc(r), *x;
+    json_t *term = json_incref(json_object_get(pg->data, "registers_term"));
+    json_object_del(pg->data, "registers_term");
+    json_t *hl = json_array(), *rl = json_array(), *dl = json_array();
+    size_t i;
+    json_array_foreach(hz, i, x) {
+        if (i >= CARD_MAX)
+            break;
+        hazard_labels(pg, x);
+        json_array_append(hl, x);
+    }
+    json_array_foreach(res, i, x) {
+        if (i >= CARD_MAX)
+            break;
+        resource_fields(pg, x);
+        json_array_append(rl, x);
+    }
+    json_array_foreach(json_object_get(term, "due"), i, x) {
+        if (json_is_true(json_object_get(x, "short")))
+            json_array_append(dl, x);
+    }
+    size_t more_h = json_array_size(hz) > CARD_MAX ? json_array_size(hz) - CARD_MAX : 0;
+    size_t more_r = json_array_size(res) > CARD_MAX ? json_array_size(res) - CARD_MAX : 0;
+    mu_web_set(pg, "registers_card",
+               json_pack("{s:b, s:o, s:b, s:I, s:b, s:o, s:b, s:o, s:b, s:I, s:b}", "has_hazards",
+                         json_array_size(hl) > 0, "hazards", hl, "has_more_hazards", more_h > 0,
+                         "more_hazards", (json_int_t)more_h, "has_drills",
+                         json_array_size(dl) > 0, "drills", dl, "has_resources",
+                         json_array_size(rl) > 0, "resources", rl, "has_more_resources",
+                         more_r > 0, "more_resources", (json_int_t)more_r, "terms_set",
+                         term && !json_is_true(json_object_get(term, "unset"))));
+    json_decref(term);
+    json_decref(hz);
+    json_decref(res);
+}
