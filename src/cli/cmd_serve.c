@@ -7,7 +7,8 @@
  * runs in signal context. (cmd_serve is the one CLI file that includes an
  * http/ header: the server is part of this binary, not of libmuster.)
  * With --tls-cert and --tls-key it serves HTTPS; the working-day calendar
- * is loaded once from DATADIR/calendars for the dashboard.
+ * is loaded once from DATADIR/calendars for the dashboard. Handlers get
+ * a pool of connections, one per worker thread.
  */
 #include "cli.h"
 
@@ -204,6 +205,17 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
         code = cli_fail(rc, &err);
         goto out;
     }
+    /* The handlers' connections: one per worker thread, so that requests
+     * use the database in parallel (SQLite readers in WAL mode do not wait
+     * for each other). An in-memory SQLite database exists per connection,
+     * so it stays on the single shared one. */
+    if (!strstr(ctx->db, ":memory:") && !strstr(ctx->db, "mode=memory")) {
+        rc = mu_http_pool_open(&env, ctx->db, cfg.threads, &err);
+        if (rc) {
+            code = cli_fail(rc, &err);
+            goto out;
+        }
+    }
     /* A second connection for logins and password hashing (see http.h). */
     rc = mu_store_open(ctx->db, &env.auth_store, &err);
     if (rc) {
@@ -254,6 +266,7 @@ out:
     if (engine_running)
         mu_engine_stop();
     mu_http_server_stop(srv, 0);
+    mu_http_pool_close(&env);
     mu_store_close(env.auth_store);
     mu_store_close(env.store);
     mu_calendar_free(cal);

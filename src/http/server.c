@@ -16,6 +16,7 @@
 #include <muster/json_limits.h>
 #include <muster/log.h>
 #include <muster/mem.h>
+#include <muster/store.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdatomic.h>
@@ -749,15 +750,98 @@ void mu_http_server_stop(struct mu_http_server *s, int drain_ms)
 
 /* ---- the environment handlers get ---- */
 
+enum mu_err mu_http_pool_open(struct mu_http_env *env, const char *dsn, unsigned n,
+                              struct mu_error *err)
+{
+    enum mu_err rc = MU_OK;
+    if (n == 0)
+        n = default_threads();
+    env->pool = mu_calloc(n, sizeof(*env->pool));
+    env->pool_free = mu_calloc(n, sizeof(*env->pool_free));
+    if (!env->pool || !env->pool_free) {
+        rc = mu_error_set(err, MU_ENOMEM, "out of memory opening the connection pool");
+        goto out;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if ((rc = mu_store_open(dsn, &env->pool[i], err)))
+            goto out;
+        env->npool = i + 1;
+        env->pool_free[i] = env->pool[i];
+    }
+    env->nfree = n;
+    if (pthread_mutex_init(&env->pool_lock, NULL)) {
+        rc = mu_error_set(err, MU_EINTERNAL, "cannot make a mutex");
+        goto out;
+    }
+    if (pthread_cond_init(&env->pool_cond, NULL)) {
+        pthread_mutex_destroy(&env->pool_lock);
+        rc = mu_error_set(err, MU_EINTERNAL, "cannot make a condition variable");
+        goto out;
+    }
+out:
+    if (rc) {
+        for (size_t i = 0; i < env->npool; i++)
+            mu_store_close(env->pool[i]);
+        mu_free(env->pool);
+        mu_free(env->pool_free);
+        env->pool = env->pool_free = NULL;
+        env->npool = env->nfree = 0;
+    }
+    return rc;
+}
+
+void mu_http_pool_close(struct mu_http_env *env)
+{
+    if (!env->npool)
+        return;
+    if (env->nfree != env->npool)
+        mu_log(MU_LOG_WARN, "http", "%zu pool connection(s) still in use at close",
+               env->npool - env->nfree);
+    for (size_t i = 0; i < env->npool; i++)
+        mu_store_close(env->pool[i]);
+    pthread_cond_destroy(&env->pool_cond);
+    pthread_mutex_destroy(&env->pool_lock);
+    mu_free(env->pool);
+    mu_free(env->pool_free);
+    env->pool = env->pool_free = NULL;
+    env->npool = env->nfree = 0;
+}
+
+/* The pool connections this thread holds, last acquired last. */
+#define HELD_MAX 8
+static _Thread_local struct mu_store *held[HELD_MAX];
+static _Thread_local size_t nheld;
+
 struct mu_store *mu_http_store_acquire(struct mu_http_env *env)
 {
-    pthread_mutex_lock(&env->store_lock);
-    return env->store;
+    if (!env->npool) {
+        pthread_mutex_lock(&env->store_lock);
+        return env->store;
+    }
+    if (nheld >= HELD_MAX)
+        MU_BUG("too many nested store acquisitions");
+    pthread_mutex_lock(&env->pool_lock);
+    while (env->nfree == 0)
+        pthread_cond_wait(&env->pool_cond, &env->pool_lock);
+    struct mu_store *s = env->pool_free[--env->nfree];
+    pthread_mutex_unlock(&env->pool_lock);
+    held[nheld++] = s;
+    return s;
 }
 
 void mu_http_store_release(struct mu_http_env *env)
 {
-    pthread_mutex_unlock(&env->store_lock);
+    if (!env->npool) {
+        pthread_mutex_unlock(&env->store_lock);
+        return;
+    }
+    if (nheld == 0)
+        MU_BUG("store release without acquire");
+    struct mu_store *s = held[--nheld];
+    pthread_mutex_lock(&env->pool_lock);
+    env->pool_free[env->nfree++] = s;
+    pthread_cond_signal(&env->pool_cond);
+    pthread_mutex_unlock(&env->pool_lock);
 }
 
 struct mu_store *mu_http_auth_store_acquire(struct mu_http_env *env)

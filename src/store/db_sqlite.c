@@ -5,6 +5,14 @@
  * acknowledged survives kill -9 and power loss. Write transactions start with
  * BEGIN IMMEDIATE so that two writers queue at BEGIN instead of failing at
  * their first write. Parameters $1..$n are SQLite named parameters.
+ *
+ * Each connection keeps a small cache of prepared statements keyed by their
+ * SQL text (CACHE_SIZE entries, least recently used one replaced), so that
+ * the same query is parsed once per connection rather than on every call.
+ * A cached statement is reset and its bindings cleared when its result is
+ * finished; one that is still being read when the same SQL comes again (a
+ * nested query) is not shared: the second use gets a statement of its own,
+ * finalized at finish. Everything is finalized at close.
  */
 #include "store/db.h"
 
@@ -17,16 +25,35 @@
 #include "util/banned.h"
 
 #define BUSY_TIMEOUT_MS 5000
+#define CACHE_SIZE 64
 
-struct db_sqlite {
-    struct mu_db base;
-    sqlite3 *h;
-};
+struct stmt_slot;
 
 struct rows_sqlite {
     struct mu_db_rows base;
     sqlite3_stmt *st;
-    int done; /* no more rows */
+    struct stmt_slot *slot; /* the cache entry the statement belongs to; NULL: own statement */
+    int done;               /* no more rows */
+};
+
+/* One cached statement with the bind index of each $N, and its result. */
+struct stmt_slot {
+    char *sql;       /* owned copy of the text: the key */
+    size_t len;
+    uint32_t hash;
+    sqlite3_stmt *st; /* NULL: slot free */
+    int in_use;       /* its result (rows) is handed out */
+    uint64_t used;    /* tick of the last use, for replacement */
+    int nparams;
+    int idx[MU_DB_MAX_PARAMS];
+    struct rows_sqlite rows;
+};
+
+struct db_sqlite {
+    struct mu_db base;
+    sqlite3 *h;
+    uint64_t tick;
+    struct stmt_slot cache[CACHE_SIZE];
 };
 
 static sqlite3 *handle(struct mu_db *db)
@@ -68,8 +95,13 @@ static void db_close(struct mu_db *db)
 {
     if (!db)
         return;
-    sqlite3_close_v2(handle(db)); /* rolls back an open transaction */
-    mu_free(db);
+    struct db_sqlite *d = (struct db_sqlite *)db;
+    for (size_t i = 0; i < CACHE_SIZE; i++) {
+        sqlite3_finalize(d->cache[i].st);
+        mu_free(d->cache[i].sql);
+    }
+    sqlite3_close_v2(d->h); /* rolls back an open transaction */
+    mu_free(d);
 }
 
 static enum mu_err db_open(const char *path, struct mu_db **out, struct mu_error *err)
@@ -118,20 +150,37 @@ out:
     return MU_OK;
 }
 
+static enum mu_err query(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
+                         struct mu_db_rows **out, struct mu_error *err);
+static enum mu_err next(struct mu_db_rows *rows, int *has_row, struct mu_error *err);
+static void finish(struct mu_db_rows *rows);
+
+/* Run one parameterless statement through the statement cache. */
+static enum mu_err run(struct mu_db *db, const char *sql, struct mu_error *err)
+{
+    struct mu_db_rows *r = NULL;
+    int has = 0;
+    enum mu_err rc = query(db, sql, NULL, 0, &r, err);
+    while (rc == MU_OK && (rc = next(r, &has, err)) == MU_OK && has)
+        ;
+    finish(r);
+    return rc;
+}
+
 static enum mu_err begin(struct mu_db *db, struct mu_error *err)
 {
-    return exec_script(db, "BEGIN IMMEDIATE", err);
+    return run(db, "BEGIN IMMEDIATE", err);
 }
 
 static enum mu_err begin_read(struct mu_db *db, struct mu_error *err)
 {
     /* Deferred: in WAL mode the first read fixes the snapshot. */
-    return exec_script(db, "BEGIN", err);
+    return run(db, "BEGIN", err);
 }
 
 static enum mu_err commit(struct mu_db *db, struct mu_error *err)
 {
-    return exec_script(db, "COMMIT", err);
+    return run(db, "COMMIT", err);
 }
 
 static enum mu_err rollback(struct mu_db *db, struct mu_error *err)
@@ -139,45 +188,139 @@ static enum mu_err rollback(struct mu_db *db, struct mu_error *err)
     /* Some errors (disk full, I/O) already rolled back; that is fine. */
     if (sqlite3_get_autocommit(handle(db)))
         return MU_OK;
-    return exec_script(db, "ROLLBACK", err);
+    return run(db, "ROLLBACK", err);
+}
+
+/* FNV-1a over the SQL text. */
+static uint32_t sql_hash(const char *sql, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)sql[i]) * 16777619u;
+    return h;
+}
+
+/* Prepare @p sql into *st and find the bind index of $1..$n in @p idx. */
+static enum mu_err prepare(struct mu_db *db, const char *sql, size_t len, int n, sqlite3_stmt **st,
+                           int *idx, struct mu_error *err)
+{
+    *st = NULL;
+    int src = sqlite3_prepare_v2(handle(db), sql, (int)len + 1, st, NULL);
+    if (src != SQLITE_OK)
+        return fail(db, src, err);
+    if (sqlite3_bind_parameter_count(*st) != n) {
+        enum mu_err rc = mu_error_set(err, MU_EINTERNAL, "query takes %d parameters, %d given",
+                                      sqlite3_bind_parameter_count(*st), n);
+        sqlite3_finalize(*st);
+        *st = NULL;
+        return rc;
+    }
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "$%d", i + 1);
+        idx[i] = sqlite3_bind_parameter_index(*st, name);
+        if (idx[i] == 0) {
+            sqlite3_finalize(*st);
+            *st = NULL;
+            return mu_error_set(err, MU_EINTERNAL, "query does not use parameter %s", name);
+        }
+    }
+    return MU_OK;
+}
+
+/*
+ * The cache entry for @p sql: a hit, or a new entry (the least recently
+ * used free one replaced). *slot is NULL when the statement cannot be
+ * cached (the entry is in use by an open result, or all are).
+ */
+static enum mu_err lookup(struct db_sqlite *d, const char *sql, int n, struct stmt_slot **slot,
+                          sqlite3_stmt **own, int *own_idx, struct mu_error *err)
+{
+    size_t len = strlen(sql);
+    uint32_t h = sql_hash(sql, len);
+    struct stmt_slot *victim = NULL;
+    *slot = NULL;
+    *own = NULL;
+    for (size_t i = 0; i < CACHE_SIZE; i++) {
+        struct stmt_slot *c = &d->cache[i];
+        if (c->st && c->hash == h && c->len == len && memcmp(c->sql, sql, len) == 0) {
+            if (c->in_use) /* a nested use of the same SQL: a statement of its own */
+                return prepare(&d->base, sql, len, n, own, own_idx, err);
+            if (c->nparams != n)
+                return mu_error_set(err, MU_EINTERNAL, "query takes %d parameters, %d given",
+                                    c->nparams, n);
+            c->used = ++d->tick;
+            *slot = c;
+            return MU_OK;
+        }
+        if (!c->in_use && (!victim || !c->st || (victim->st && c->used < victim->used)))
+            victim = c;
+    }
+    enum mu_err rc;
+    if (!victim || victim->in_use)
+        return prepare(&d->base, sql, len, n, own, own_idx, err);
+    char *copy = mu_malloc(len + 1);
+    if (!copy)
+        return prepare(&d->base, sql, len, n, own, own_idx, err);
+    memcpy(copy, sql, len + 1);
+    sqlite3_stmt *st = NULL;
+    int idx[MU_DB_MAX_PARAMS];
+    if ((rc = prepare(&d->base, sql, len, n, &st, idx, err))) {
+        mu_free(copy);
+        return rc;
+    }
+    sqlite3_finalize(victim->st);
+    mu_free(victim->sql);
+    victim->sql = copy;
+    victim->len = len;
+    victim->hash = h;
+    victim->st = st;
+    victim->used = ++d->tick;
+    victim->nparams = n;
+    memcpy(victim->idx, idx, sizeof(int) * (size_t)n);
+    *slot = victim;
+    return MU_OK;
 }
 
 static enum mu_err query(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
                          struct mu_db_rows **out, struct mu_error *err)
 {
+    struct db_sqlite *d = (struct db_sqlite *)db;
     struct rows_sqlite *r = NULL;
+    struct stmt_slot *slot = NULL;
     sqlite3_stmt *st = NULL;
+    int own_idx[MU_DB_MAX_PARAMS];
+    const int *idx = own_idx;
     enum mu_err rc = MU_OK;
+    int src = SQLITE_OK;
     *out = NULL;
     if (n < 0 || n > MU_DB_MAX_PARAMS)
         return mu_error_set(err, MU_EINTERNAL, "too many query parameters (%d)", n);
-    int src = sqlite3_prepare_v2(handle(db), sql, -1, &st, NULL);
-    if (src != SQLITE_OK) {
-        rc = fail(db, src, err);
-        goto out;
-    }
-    if (sqlite3_bind_parameter_count(st) != n) {
-        rc = mu_error_set(err, MU_EINTERNAL, "query takes %d parameters, %d given",
-                          sqlite3_bind_parameter_count(st), n);
-        goto out;
-    }
-    for (int i = 0; i < n; i++) {
-        char name[16];
-        snprintf(name, sizeof(name), "$%d", i + 1);
-        int idx = sqlite3_bind_parameter_index(st, name);
-        if (idx == 0) {
-            rc = mu_error_set(err, MU_EINTERNAL, "query does not use parameter %s", name);
+    if ((rc = lookup(d, sql, n, &slot, &st, own_idx, err)))
+        return rc;
+    if (slot) {
+        st = slot->st;
+        idx = slot->idx;
+        r = &slot->rows;
+        memset(r, 0, sizeof(*r));
+        r->slot = slot;
+    } else {
+        r = mu_calloc(1, sizeof(*r));
+        if (!r) {
+            rc = mu_error_set(err, MU_ENOMEM, "out of memory");
             goto out;
         }
+    }
+    for (int i = 0; i < n; i++) {
         switch (p[i].type) {
         case MU_DB_TNULL:
-            src = sqlite3_bind_null(st, idx);
+            src = sqlite3_bind_null(st, idx[i]);
             break;
         case MU_DB_TINT:
-            src = sqlite3_bind_int64(st, idx, p[i].i);
+            src = sqlite3_bind_int64(st, idx[i], p[i].i);
             break;
         case MU_DB_TTEXT:
-            src = sqlite3_bind_text(st, idx, p[i].s, -1, SQLITE_TRANSIENT);
+            src = sqlite3_bind_text(st, idx[i], p[i].s, -1, SQLITE_TRANSIENT);
             break;
         }
         if (src != SQLITE_OK) {
@@ -185,17 +328,19 @@ static enum mu_err query(struct mu_db *db, const char *sql, const struct mu_db_v
             goto out;
         }
     }
-    r = mu_calloc(1, sizeof(*r));
-    if (!r) {
-        rc = mu_error_set(err, MU_ENOMEM, "out of memory");
-        goto out;
-    }
     r->base.db = db;
     r->st = st;
-    st = NULL;
+    if (slot)
+        slot->in_use = 1;
     *out = &r->base;
+    return MU_OK;
 out:
-    sqlite3_finalize(st);
+    if (slot) {
+        sqlite3_clear_bindings(st);
+    } else {
+        sqlite3_finalize(st);
+        mu_free(r);
+    }
     return rc;
 }
 
@@ -235,8 +380,15 @@ static void finish(struct mu_db_rows *rows)
 {
     if (!rows)
         return;
-    sqlite3_finalize(((struct rows_sqlite *)rows)->st);
-    mu_free(rows);
+    struct rows_sqlite *r = (struct rows_sqlite *)rows;
+    if (r->slot) {
+        sqlite3_reset(r->st);
+        sqlite3_clear_bindings(r->st);
+        r->slot->in_use = 0;
+        return;
+    }
+    sqlite3_finalize(r->st);
+    mu_free(r);
 }
 
 static enum mu_err has_table(struct mu_db *db, const char *name, int *exists, struct mu_error *err)
