@@ -68,7 +68,9 @@ static const struct {
     const char *value;
 } security_headers[] = {
     {"X-Content-Type-Options", "nosniff"},
-    {"Referrer-Policy", "no-referrer"},
+    /* Not no-referrer: with it, browsers send "Origin: null" on same-site form
+     * posts, which the origin check must refuse. */
+    {"Referrer-Policy", "same-origin"},
     {"Content-Security-Policy",
      "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"},
 };

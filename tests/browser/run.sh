@@ -167,6 +167,84 @@ printf '%s\n' "$reporter_pass" |
 today=$(TZ=Asia/Shanghai date +%F)
 today_kind=$("$bin" calendar is-workday "$today") || fail "calendar is-workday $today failed"
 
+# ---- the data of the duty, check-in, case and register scenarios ----
+# e2e-school: the school plan under another id, its class check-in due at
+# 00:00 and 23:59 every day (the school's own is due on working days only),
+# so that any day has a slot already missed and one still open.
+sed -e 's/^id: qingshan-no3-school$/id: e2e-school/' \
+    -e 's/^title: .*/title: 端到端测试学校/' \
+    -e 's/^    times: \["09:30", "14:30"\]$/    times: ["00:00", "23:59"]/' "$school" |
+    awk '/^  - id: class-daily$/ { c = 1 }
+         c && !d && /^    days: workdays$/ { sub(/workdays/, "everyday"); d = 1 }
+         { print }' >"$tmp/e2e-school.md"
+grep -q '^    times: \["00:00", "23:59"\]$' "$tmp/e2e-school.md" &&
+    grep -q '^    days: everyday$' "$tmp/e2e-school.md" ||
+    fail "cannot make the every-day check-in of examples/plans/school.md: update tests/browser/run.sh"
+out=$(MUSTER_ACTOR=e2e "$bin" --db "$db" plan load "$tmp/e2e-school.md" 2>&1) || {
+    echo "$out" >&2
+    fail "cannot load the e2e school plan"
+}
+ids="$ids e2e-school"
+checkin_schedule=e2e-school/class-daily
+
+officer_user=officer-e2e
+officer_pass=e2e-officer-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+phone_user=teacher-c7-2
+phone_unit=c7-2
+phone_pass=e2e-phone-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
+printf '%s\n' "$officer_pass" |
+    "$bin" --db "$db" user add "$officer_user" --role officer --password-stdin \
+    >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; fail "cannot add user $officer_user"; }
+printf '%s\n' "$phone_pass" |
+    "$bin" --db "$db" user add "$phone_user" --role reporter --unit "$phone_unit" --password-stdin \
+    >>"$tmp/setup.log" 2>&1 || { cat "$tmp/setup.log" >&2; fail "cannot add user $phone_user"; }
+
+# The phone reporter's 00:00 report, made at 00:05 (the CLI may back-date);
+# the 23:59 one is the test's. Other units miss 00:00.
+MUSTER_ACTOR=e2e "$bin" --db "$db" checkin submit --schedule "$checkin_schedule" \
+    --unit "$phone_unit" --nil --at "${today}T00:05" >>"$tmp/setup.log" 2>&1 ||
+    { cat "$tmp/setup.log" >&2; fail "cannot submit the 00:00 check-in of $phone_unit"; }
+
+# A published roster of the school from February 2026 (a month with the
+# Spring Festival and make-up working days) to the end of this month, and
+# from yesterday at least (the 24-hour shift on now may have begun then).
+yesterday=$(TZ=Asia/Shanghai date -d "$today -1 day" +%F)
+month_end=$(TZ=Asia/Shanghai date -d "$(printf '%s' "$today" | cut -c1-7)-01 +1 month -1 day" +%F)
+# roster_gen FROM TO: generate and publish the school's roster.
+roster_gen() {
+    MUSTER_ACTOR=e2e "$bin" --db "$db" roster generate --plan qingshan-no3-school \
+        --from "$1" --to "$2" --publish >>"$tmp/setup.log" 2>&1 ||
+        { cat "$tmp/setup.log" >&2; fail "cannot generate the roster $1..$2"; }
+}
+if [ "$(expr "$yesterday" \> 2026-02-28)" = 1 ] || [ "$(expr "$month_end" \< 2026-02-01)" = 1 ]; then
+    roster_gen 2026-02-01 2026-02-28
+    roster_gen "$yesterday" "$month_end"
+else
+    roster_from=2026-02-01
+    [ "$(expr "$yesterday" \< "$roster_from")" = 1 ] && roster_from=$yesterday
+    roster_to=2026-02-28
+    [ "$(expr "$month_end" \> "$roster_to")" = 1 ] && roster_to=$month_end
+    roster_gen "$roster_from" "$roster_to"
+fi
+
+# Cases: the key file (<db>.key) and one case with a phone, to look up.
+"$bin" --db "$db" key init >>"$tmp/setup.log" 2>&1 ||
+    { cat "$tmp/setup.log" >&2; fail "key init failed"; }
+case_phone=13800004821
+out=$(MUSTER_ACTOR=e2e "$bin" --db "$db" case register --subject '学府路路灯损坏，夜间无照明' \
+    --channel visit --received "$today" --phone "$case_phone" --json 2>&1) || {
+    echo "$out" >&2
+    fail "cannot register a case"
+}
+case_code=$(printf '%s\n' "$out" | sed -n 's/^  "tracking_code": "\([A-Z0-9-]*\)",$/\1/p')
+[ -n "$case_code" ] || fail "no tracking code in: $out"
+
+# A resource below its minimum.
+low_resource=应急照明手电筒
+MUSTER_ACTOR=e2e "$bin" --db "$db" resource add --name "$low_resource" --quantity 2 \
+    --unit-of-measure 个 --min 10 --category supply >>"$tmp/setup.log" 2>&1 ||
+    { cat "$tmp/setup.log" >&2; fail "cannot add the resource $low_resource"; }
+
 # ---- the server ----
 : >"$tmp/serve.out"
 start_bg server "$bin" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.log"
@@ -195,6 +273,11 @@ start_bg node env \
     MUSTER_ADMIN_USER="$admin_user" MUSTER_ADMIN_PASS="$admin_pass" \
     MUSTER_REPORTER_USER="$reporter_user" MUSTER_REPORTER_PASS="$reporter_pass" \
     MUSTER_REPORTER_UNIT="$reporter_unit" \
+    MUSTER_OFFICER_USER="$officer_user" MUSTER_OFFICER_PASS="$officer_pass" \
+    MUSTER_PHONE_USER="$phone_user" MUSTER_PHONE_PASS="$phone_pass" MUSTER_PHONE_UNIT="$phone_unit" \
+    MUSTER_CHECKIN_SCHEDULE="$checkin_schedule" \
+    MUSTER_CASE_CODE="$case_code" MUSTER_CASE_LAST4="$(printf '%s' "$case_phone" | cut -c8-)" \
+    MUSTER_LOW_RESOURCE="$low_resource" \
     MUSTER_PLAN_IDS="$ids" MUSTER_DIFF_PLAN="$diff_plan" MUSTER_DIFF_TITLE="$title" \
     MUSTER_DIFF_ADDED='2024 年版同时废止
 各年级组每月检查一次本年级的应急通讯录' \

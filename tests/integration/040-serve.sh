@@ -13,7 +13,7 @@ T_DB="$T_TMP/x.db"
 # Every response, success or error, carries these.
 expect_common_headers() { # NAME
     t_expect_header "$1" X-Content-Type-Options "nosniff"
-    t_expect_header "$1" Referrer-Policy "no-referrer"
+    t_expect_header "$1" Referrer-Policy "same-origin"
     t_expect_header "$1" Content-Security-Policy \
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     t_expect_header "$1" Cache-Control "no-store"

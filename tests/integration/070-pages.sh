@@ -34,7 +34,7 @@ html_page() { # NAME: headers of every HTML page
     t_expect_header "$1" Content-Security-Policy \
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
     t_expect_header "$1" X-Content-Type-Options nosniff
-    t_expect_header "$1" Referrer-Policy no-referrer
+    t_expect_header "$1" Referrer-Policy same-origin
     t_expect_header "$1" Cache-Control no-store
     head -c 15 "$T_TMP/$1.body" | grep -q '^<!DOCTYPE html>' || t_fail "$1: does not start with the doctype"
     # No inline script or style anywhere (CSP would block them).
