@@ -59,7 +59,7 @@ enum mu_action {
     MU_ACTION_ADMIN,      /* users, tokens, settings, loading plans */
     MU_ACTION_UNIT_READ,  /* read the data of one unit */
     MU_ACTION_UNIT_WRITE, /* report for one unit (check-ins, hazards, incidents) */
-    MU_ACTION_MANAGE,     /* office management: the duty roster (officers and admins) */
+    MU_ACTION_MANAGE,     /* office management (officers and admins): the roster, case files */
 };
 
 /** What a role may do for an action. */

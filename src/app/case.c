@@ -10,6 +10,7 @@
  * rotation and the complainant's own status check. The rules are in
  * src/core/case.c; sealing in src/app/case_crypto.c.
  */
+#include <muster/attachment.h>
 #include <muster/case.h>
 
 #include <errno.h>
@@ -1373,9 +1374,14 @@ enum mu_err mu_app_case_key_rotate(struct mu_store *s, const struct mu_actor *ac
     if (rc)
         goto out;
     rc = mu_store_case_scan(s, 0, 1, reseal, &r, err);
+    /* Case files are sealed with the same key and move with it. */
+    size_t nfiles = 0;
+    if (rc == MU_OK)
+        rc = mu_app_case_attachments_reseal(s, &both, &nfiles, err);
     if (rc == MU_OK) {
-        char summary[128];
-        snprintf(summary, sizeof(summary), "re-sealed %zu cases with key %s", r.n, both.keys[0].id);
+        char summary[160];
+        snprintf(summary, sizeof(summary), "re-sealed %zu cases and %zu files with key %s", r.n,
+                 nfiles, both.keys[0].id);
         rc = mu_store_audit_append(s, actor, "case.key_rotate", "case-key", summary, err);
     }
     if (rc == MU_OK)

@@ -11,6 +11,7 @@
  */
 #include "cli.h"
 
+#include <muster/attachment.h>
 #include <muster/calendar.h>
 #include <muster/case.h>
 #include <muster/date.h>
@@ -37,6 +38,10 @@
     "muster case list [--state S] [--category C] [--unit U] [--channel C] [--open] [--json] "      \
     "[--xlsx FILE [--with-identity --reason TEXT]]"
 #define U_DUE "muster case due [--within 3d] [--today DATE] [--json]"
+#define U_ATTACH                                                                                   \
+    "muster case attach ID FILE (JPEG, PNG, PDF or plain text, at most 10 MiB)\n"                 \
+    "       muster case attachments ID [--json]\n"                                                \
+    "       muster case attachment ID ATT_ID --output FILE --reason TEXT"
 #define U_OTHER                                                                                    \
     "muster case stats [--json]\n"                                                                 \
     "       muster case handover ID [--format md|html]\n"                                          \
@@ -46,7 +51,7 @@
     "       muster case recompute"
 #define USAGE                                                                                      \
     U_REGISTER "\n       " U_STEPS "\n       " U_SHOW "\n       " U_LIST "\n       " U_DUE         \
-               "\n       " U_OTHER                                                                 \
+               "\n       " U_ATTACH "\n       " U_OTHER                                                                 \
                "\nDATE is YYYY-MM-DD (default today); the key file is --key-file, "                \
                "$MUSTER_KEY_FILE or <db>.key"
 
@@ -359,11 +364,97 @@ static int do_show(int argc, char **argv, struct cli_ctx *ctx)
     enum mu_err e = mu_app_case_show_json(c.s, &actor, reveal ? &kr : NULL, id, reason, &out, &err);
     if (reveal)
         mu_case_keyring_wipe(&kr);
+    if (e == MU_OK) { /* the attachments, without their content (src/app/attachment.c) */
+        char ref[32], *with = NULL;
+        snprintf(ref, sizeof(ref), "case:%lld", (long long)id);
+        e = mu_app_attachment_merge_json(c.s, ref, "attachments", out, &with, &err);
+        mu_free(out);
+        out = with;
+    }
     close_all(&c);
     if (e)
         return cli_fail(e, &err);
     (void)json; /* the JSON document is the one output of show */
     fputs(out, stdout);
+    mu_free(out);
+    return MU_EXIT_OK;
+}
+
+/* attach ID FILE; attachments ID [--json]; attachment ID ATT --output F --reason R */
+static int do_attach(int argc, char **argv, struct cli_ctx *ctx, const char *sub)
+{
+    const char *output = NULL, *reason = NULL, *key_file = NULL;
+    int json = 0, npos = 0, rc;
+    int add = strcmp(sub, "attach") == 0, get = strcmp(sub, "attachment") == 0;
+    const struct cli_opt opts[] = {
+        {"--output", CLI_VALUE, &output, NULL},     {"--reason", CLI_VALUE, &reason, NULL},
+        {"--key-file", CLI_VALUE, &key_file, NULL}, {"--json", CLI_FLAG, NULL, &json},
+        {NULL, CLI_FLAG, NULL, NULL},
+    };
+    int64_t id = 0, att = 0;
+    if ((rc = cli_parse(argc, argv, opts, &npos)))
+        return rc;
+    if (npos != (add || get ? 2 : 1) || (get && !output) || (!get && (output || reason)) ||
+        (json && (add || get)))
+        return cli_usage(U_ATTACH);
+    if ((rc = parse_id(argv[0], &id)) || (get && (rc = parse_id(argv[1], &att))))
+        return rc;
+    if (get && (!reason || !*reason)) {
+        fprintf(stderr, "muster: --reason is required: every read of a case attachment is "
+                        "audited with why\n");
+        return MU_EXIT_USAGE;
+    }
+    struct mu_error err = {0};
+    void *data = NULL;
+    size_t len = 0;
+    char name[256], hex[65];
+    enum mu_err e = MU_OK;
+    if (add && (e = mu_app_attachment_read_file(argv[1], &data, &len, name, sizeof(name), &err)))
+        return cli_fail(e, &err);
+    struct mu_case_keyring kr;
+    if ((add || get) && (rc = load_key(ctx, key_file, &kr))) {
+        mu_free(data);
+        return rc;
+    }
+    struct common c = {0};
+    if ((rc = open_all(ctx, &c, 0))) {
+        if (add || get)
+            mu_case_keyring_wipe(&kr);
+        mu_free(data);
+        return rc;
+    }
+    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
+    char ref[32], *out = NULL;
+    snprintf(ref, sizeof(ref), "case:%lld", (long long)id);
+    if (add)
+        e = mu_app_case_attach(c.s, &actor, &kr, id, name, data, len, &att, hex, &err);
+    else if (get)
+        e = mu_app_case_attachment_get(c.s, &actor, &kr, id, att, reason, NULL, &data, &len,
+                                       &err);
+    else {
+        struct mu_case cs = {0};
+        e = mu_store_case_get(c.s, id, &cs, &err); /* "no case N" rather than an empty list */
+        mu_case_release(&cs);
+        if (e == MU_OK)
+            e = json ? mu_app_attachment_list_json(c.s, ref, &out, &err)
+                     : mu_app_attachment_list_text(c.s, ref, &out, &err);
+    }
+    if (add || get)
+        mu_case_keyring_wipe(&kr);
+    close_all(&c);
+    if (e == MU_OK && get)
+        e = mu_app_attachment_write_file(output, data, len, &err);
+    mu_free(data);
+    if (e)
+        return cli_fail(e, &err);
+    if (add)
+        printf("case %lld: attachment %lld '%s' stored (%zu bytes, sha256 %s)\n", (long long)id,
+               (long long)att, name, len, hex);
+    else if (get)
+        printf("case %lld: attachment %lld written to %s (%zu bytes)\n", (long long)id,
+               (long long)att, output, len);
+    else
+        fputs(out, stdout);
     mu_free(out);
     return MU_EXIT_OK;
 }
@@ -584,6 +675,9 @@ int cmd_case(int argc, char **argv, struct cli_ctx *ctx)
             return do_step(argc - 1, argv + 1, ctx, steps[i].op);
     if (strcmp(sub, "show") == 0)
         return do_show(argc - 1, argv + 1, ctx);
+    if (strcmp(sub, "attach") == 0 || strcmp(sub, "attachments") == 0 ||
+        strcmp(sub, "attachment") == 0)
+        return do_attach(argc - 1, argv + 1, ctx, sub);
     if (strcmp(sub, "list") == 0)
         return do_list(argc - 1, argv + 1, ctx);
     if (strcmp(sub, "due") == 0)

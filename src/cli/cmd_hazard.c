@@ -10,6 +10,7 @@
  */
 #include "cli.h"
 
+#include <muster/attachment.h>
 #include <muster/date.h>
 #include <muster/mem.h>
 #include <muster/register.h>
@@ -26,13 +27,16 @@
 #define U_NOTE "muster hazard note ID --text TEXT"
 #define U_SHOW "muster hazard show ID [--json] [--at TIME]"
 #define U_LIST "muster hazard list [--overdue] [--json] [--xlsx FILE] [--at TIME]"
+#define U_PHOTO                                                                                    \
+    "muster hazard photo ID FILE (JPEG or PNG, at most 10 MiB)\n"                                 \
+    "       muster hazard photo-get ID PHOTO_ID --output FILE"
 #define U_CL_ADD "muster hazard checklist add --name NAME --unit UNIT --item TEXT... [--plan ID]"
 #define U_CL_SHOW "muster hazard checklist list|show [ID] [--json]"
 #define U_INSPECT                                                                                  \
     "muster hazard inspect CHECKLIST --by PERSON --date DATE [--failed N,N...] [--note TEXT]"
 #define USAGE                                                                                      \
     U_ADD "\n       " U_RECTIFY "\n       " U_VERIFY "\n       " U_ASSIGN "\n       " U_NOTE      \
-          "\n       " U_SHOW "\n       " U_LIST "\n       " U_CL_ADD "\n       " U_CL_SHOW        \
+          "\n       " U_SHOW "\n       " U_LIST "\n       " U_PHOTO "\n       " U_CL_ADD "\n       " U_CL_SHOW        \
           "\n       " U_INSPECT                                                                    \
           "\nDATE is YYYY-MM-DD; TIME is YYYY-MM-DDTHH:MM in UTC+8 (default now)"
 
@@ -185,8 +189,74 @@ static int show(int argc, char **argv, struct cli_ctx *ctx)
     struct mu_error err = {0};
     char *out = NULL;
     enum mu_err e = mu_app_hazard_show(s, id, when, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
+    /* the photos (src/app/attachment.c): a "photos" member, or lines after the text */
+    char ref[32], *more = NULL;
+    snprintf(ref, sizeof(ref), "hazard:%lld", (long long)id);
+    if (e == MU_OK && json)
+        e = mu_app_attachment_merge_json(s, ref, "photos", out, &more, &err);
+    else if (e == MU_OK)
+        e = mu_app_attachment_list_text(s, ref, &more, &err);
     mu_store_close(s);
+    if (e == MU_OK && !json) {
+        fputs(out, stdout);
+        fputs("photos:\n", stdout);
+        mu_free(out);
+        out = more;
+    } else if (e == MU_OK) {
+        mu_free(out);
+        out = more;
+    } else {
+        mu_free(out);
+        out = NULL;
+    }
     return emit(e, out, &err);
+}
+
+/* photo ID FILE; photo-get ID PHOTO_ID --output FILE (src/app/attachment.c) */
+static int photo(int argc, char **argv, struct cli_ctx *ctx, int get)
+{
+    const char *output = NULL;
+    int npos = 0, rc;
+    const struct cli_opt opts[] = {{"--output", CLI_VALUE, &output, NULL},
+                                   {NULL, CLI_FLAG, NULL, NULL}};
+    if ((rc = cli_parse(argc, argv, opts, &npos)))
+        return rc;
+    if (npos != 2 || (get && !output) || (!get && output))
+        return cli_usage(U_PHOTO);
+    int64_t id = 0, att = 0;
+    if ((rc = parse_id(argv[0], &id)) || (get && (rc = parse_id(argv[1], &att))))
+        return rc;
+    struct mu_error err = {0};
+    void *data = NULL;
+    size_t len = 0;
+    char name[256];
+    enum mu_err e = MU_OK;
+    if (!get && (e = mu_app_attachment_read_file(argv[1], &data, &len, name, sizeof(name), &err)))
+        return cli_fail(e, &err);
+    struct mu_store *s = NULL;
+    if ((rc = open_store(ctx, &s))) {
+        mu_free(data);
+        return rc;
+    }
+    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
+    char hex[65];
+    if (get)
+        e = mu_app_hazard_photo_get(s, id, att, NULL, &data, &len, &err);
+    else
+        e = mu_app_hazard_photo(s, &actor, id, name, data, len, &att, hex, &err);
+    mu_store_close(s);
+    if (e == MU_OK && get)
+        e = mu_app_attachment_write_file(output, data, len, &err);
+    mu_free(data);
+    if (e)
+        return cli_fail(e, &err);
+    if (get)
+        printf("hazard %lld: photo %lld written to %s (%zu bytes)\n", (long long)id,
+               (long long)att, output, len);
+    else
+        printf("hazard %lld: photo %lld '%s' stored (%zu bytes, sha256 %s)\n", (long long)id,
+               (long long)att, name, len, hex);
+    return MU_EXIT_OK;
 }
 
 static int list(int argc, char **argv, struct cli_ctx *ctx)
@@ -360,6 +430,8 @@ int cmd_hazard(int argc, char **argv, struct cli_ctx *ctx)
         return show(argc - 1, argv + 1, ctx);
     if (strcmp(sub, "list") == 0)
         return list(argc - 1, argv + 1, ctx);
+    if (strcmp(sub, "photo") == 0 || strcmp(sub, "photo-get") == 0)
+        return photo(argc - 1, argv + 1, ctx, strcmp(sub, "photo-get") == 0);
     if (strcmp(sub, "checklist") == 0)
         return checklist(argc - 1, argv + 1, ctx);
     if (strcmp(sub, "inspect") == 0)

@@ -8,6 +8,7 @@
  * the only HTML that goes into a page unescaped.
  */
 #include "duty.h"
+#include "incidents.h"
 #include "registers.h"
 #include "web.h"
 
@@ -157,6 +158,8 @@ int h_page_dashboard(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     mu_web_card_duty(&pg);     /* duty.h: who is on duty now */
     mu_web_card_checkins(&pg); /* duty.h: today's check-ins */
     mu_web_card_registers(&pg); /* registers.h: overdue hazards, drills due, alerts */
+    mu_web_card_incidents(&pg); /* incidents.h: open incidents with running clocks */
+    mu_web_card_cases_due(&pg); /* incidents.h: cases overdue or due within 3 days */
     st = mu_web_render(&pg, "dashboard", 200);
 out:
     mu_web_end(&pg);

@@ -6,8 +6,10 @@
  * small, so lookup is a linear scan; each pattern match is allocation-free.
  */
 #include "router.h"
+#include "attachments.h"
 #include "cases.h"
 #include "duty.h"
+#include "incidents.h"
 #include "registers.h"
 #include "web.h"
 
@@ -61,6 +63,10 @@ static const struct mu_http_route routes[] = {
     {"GET", "/api/v1/cases/{id}", h_cases_get, 0, MU_ACTION_READ},
     {"GET", "/api/v1/cases/{id}/handover", h_cases_handover, 0, MU_ACTION_READ},
     {"GET", "/api/v1/cases/{id}/notices/{kind}", h_cases_notice, 0, MU_ACTION_READ},
+    /* case files (h_attachments.c): officers and admins only; before {action}, which would match */
+    {"POST", "/api/v1/cases/{id}/attachments", h_case_attachments_post, 0, MU_ACTION_MANAGE},
+    {"GET", "/api/v1/cases/{id}/attachments", h_case_attachments_list, 0, MU_ACTION_MANAGE},
+    {"GET", "/api/v1/cases/{id}/attachments/{att}", h_case_attachment_get, 0, MU_ACTION_MANAGE},
     {"POST", "/api/v1/cases/{id}/{action}", h_cases_action, MU_ROUTE_JSON_BODY, MU_ACTION_WRITE},
     {"GET", "/api/v1/public/cases/challenge", h_public_cases_challenge, MU_ROUTE_PUBLIC,
      MU_ACTION_READ},
@@ -115,6 +121,9 @@ static const struct mu_http_route routes[] = {
      MU_ACTION_UNIT_WRITE},
     {"GET", "/api/v1/hazards.xlsx", h_hazards_xlsx, 0, MU_ACTION_READ},
     {"GET", "/api/v1/hazards/{id}", h_hazards_get, 0, MU_ACTION_READ},
+    {"POST", "/api/v1/hazards/{id}/photos", h_hazard_photos_post, 0, MU_ACTION_WRITE},
+    {"GET", "/api/v1/hazards/{id}/photos", h_hazard_photos_list, 0, MU_ACTION_READ},
+    {"GET", "/api/v1/hazards/{id}/photos/{att}", h_hazard_photo_get, 0, MU_ACTION_READ},
     {"POST", "/api/v1/hazards/{id}/rectify", h_hazards_rectify, MU_ROUTE_JSON_BODY,
      MU_ACTION_WRITE},
     {"POST", "/api/v1/hazards/{id}/verify", h_hazards_verify, MU_ROUTE_JSON_BODY,
@@ -163,6 +172,33 @@ static const struct mu_http_route routes[] = {
     {"POST", "/contacts", h_page_contacts_add, MU_ROUTE_HTML, MU_ACTION_WRITE},
     {"GET", "/contacts/sheet", h_page_contacts_sheet, MU_ROUTE_HTML, MU_ACTION_READ},
     {"POST", "/contacts/{id}/remove", h_page_contact_remove, MU_ROUTE_HTML, MU_ACTION_WRITE},
+    /* incidents: API (h_incidents.c) and pages (h_pages_incidents.c); incidents.h */
+    {"GET", "/api/v1/incidents", h_incidents_list, 0, MU_ACTION_READ},
+    {"POST", "/api/v1/incidents", h_incidents_post, MU_ROUTE_JSON_BODY, MU_ACTION_WRITE},
+    {"GET", "/api/v1/incidents/{id}", h_incidents_get, 0, MU_ACTION_READ},
+    {"POST", "/api/v1/incidents/{id}/ack", h_incidents_ack, MU_ROUTE_JSON_BODY, MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/{id}/note", h_incidents_note, MU_ROUTE_JSON_BODY, MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/{id}/status", h_incidents_status, MU_ROUTE_JSON_BODY,
+     MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/{id}/activate", h_incidents_activate, MU_ROUTE_JSON_BODY,
+     MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/{id}/arrive", h_incidents_arrive, MU_ROUTE_JSON_BODY,
+     MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/{id}/close", h_incidents_close, MU_ROUTE_JSON_BODY,
+     MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/{id}/reopen", h_incidents_reopen, MU_ROUTE_JSON_BODY,
+     MU_ACTION_WRITE},
+    {"POST", "/api/v1/incidents/tasks/{id}/done", h_incidents_task_done, MU_ROUTE_JSON_BODY,
+     MU_ACTION_WRITE},
+    {"GET", "/api/v1/incidents/{id}/report", h_incidents_report, 0, MU_ACTION_READ},
+    {"GET", "/incidents", h_page_incidents, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"GET", "/incidents/new", h_page_incident_new, MU_ROUTE_HTML, MU_ACTION_WRITE},
+    {"POST", "/incidents/new", h_page_incident_new_post, MU_ROUTE_HTML, MU_ACTION_WRITE},
+    {"GET", "/incidents/{id}", h_page_incident, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/incidents/{id}", h_page_incident_step, MU_ROUTE_HTML, MU_ACTION_WRITE},
+    {"POST", "/incidents/tasks/{id}/done", h_page_incident_task_done, MU_ROUTE_HTML,
+     MU_ACTION_WRITE},
+    {"GET", "/incidents/{id}/report", h_page_incident_report, MU_ROUTE_HTML, MU_ACTION_READ},
     {"GET", "/static/{file}", h_static_get, MU_ROUTE_PUBLIC, MU_ACTION_READ},
 };
 

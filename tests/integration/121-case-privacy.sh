@@ -116,7 +116,7 @@ t_muster case show 1 --reveal --reason "rotation check" | jq -c .complainant >"$
     t_error "after rotation: $(cat "$T_TMP/after")"
 t_check "old key no longer opens" 1 "" "muster: case 1: no key '$new_id' in the key file to open a value" \
     t_muster case show 1 --reveal --reason x --key-file "$T_TMP/saved.key"
-t_muster audit tail -n 5 | grep -q "case.key_rotate  case-key  re-sealed 2 cases with key $new_id" ||
+t_muster audit tail -n 5 | grep -q "case.key_rotate  case-key  re-sealed 2 cases and 0 files with key $new_id" ||
     t_error "rotation not audited"
 
 # ---- purge

@@ -3032,6 +3032,107 @@ static void test_timer_concurrent_claimers(void **state)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 #define T_EMPTY(fn) cmocka_unit_test_setup_teardown(fn, setup_empty, teardown)
 
+/* ---- attachments of cases and hazards (include/muster/attachment.h) ---- */
+
+#include <muster/attachment.h>
+
+static void test_attachments(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = {.name = "clerk", .now_ms = 1772000000000LL};
+    const char *h1 = "0000000000000000000000000000000000000000000000000000000000000001";
+    int64_t id1 = 0, id2 = 0, id3 = 0;
+    int64_t before = reg_audit_count(f->s);
+    must(mu_store_attachment_add(f->s, &a, "hazard:1", "a.jpg", "image/jpeg", 3, h1, "/9j/",
+                                 &id1, &err),
+         &err);
+    must(mu_store_attachment_add(f->s, &a, "case:1", "b.pdf", "application/pdf", 5, h1,
+                                 "k:SEALED", &id2, &err),
+         &err);
+    must(mu_store_attachment_add(f->s, &a, "hazard:1", "c.png", "image/png", 4, h1, "iVBO",
+                                 &id3, &err),
+         &err);
+    assert_true(id1 < id2 && id2 < id3);
+    assert_int_equal(reg_audit_count(f->s), before + 3);
+
+    /* the audit entry names the ref, name, type and size, never the content */
+    struct mu_audit_entry *e = NULL;
+    size_t ne = 0;
+    must(mu_store_audit_tail(f->s, 1, &e, &ne, &err), &err);
+    assert_int_equal(ne, 1);
+    assert_string_equal(e[0].action, "attachment.add");
+    assert_string_equal(e[0].object, "hazard:1");
+    assert_non_null(strstr(e[0].summary, "'c.png', image/png, 4 bytes"));
+    assert_null(strstr(e[0].summary, "iVBO"));
+    mu_audit_entries_free(e, ne);
+
+    /* bad input: nothing stored, nothing audited */
+    assert_int_equal(mu_store_attachment_add(f->s, &a, "", "x", "image/png", 1, h1, "x", NULL,
+                                             &err),
+                     MU_EINVAL);
+    assert_string_equal(err.field, "ref");
+    assert_int_equal(mu_store_attachment_add(f->s, &a, "case:1", "", "image/png", 1, h1, "x",
+                                             NULL, &err),
+                     MU_EINVAL);
+    assert_string_equal(err.field, "name");
+    assert_int_equal(mu_store_attachment_add(f->s, &a, "case:1", "x", "image/png", 1, "abc", "x",
+                                             NULL, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_store_attachment_add(f->s, &a, "case:1", "x", "image/png",
+                                             (int64_t)MU_ATTACHMENT_MAX + 1, h1, "x", NULL, &err),
+                     MU_ELIMIT);
+    assert_int_equal(reg_audit_count(f->s), before + 3);
+
+    /* list by ref, without content, oldest first */
+    struct mu_attachment *v = NULL;
+    size_t n = 0;
+    must(mu_store_attachment_list(f->s, "hazard:1", &v, &n, &err), &err);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].id, id1);
+    assert_string_equal(v[0].name, "a.jpg");
+    assert_string_equal(v[0].type, "image/jpeg");
+    assert_int_equal(v[0].size, 3);
+    assert_string_equal(v[0].sha256, h1);
+    assert_int_equal(v[0].created_at, a.now_ms);
+    assert_string_equal(v[0].created_by, "clerk");
+    assert_string_equal(v[1].name, "c.png");
+    mu_attachments_free(v, n);
+    must(mu_store_attachment_list(f->s, "hazard:2", &v, &n, &err), &err);
+    assert_int_equal(n, 0);
+    mu_attachments_free(v, n);
+
+    /* get: only under its own ref */
+    struct mu_attachment m;
+    char *data = NULL;
+    must(mu_store_attachment_get(f->s, "case:1", id2, &m, &data, &err), &err);
+    assert_string_equal(data, "k:SEALED");
+    assert_string_equal(m.ref, "case:1");
+    mu_attachment_release(&m);
+    mu_free(data);
+    assert_int_equal(mu_store_attachment_get(f->s, "hazard:1", id2, &m, &data, &err),
+                     MU_ENOTFOUND);
+    assert_null(data);
+    assert_int_equal(mu_store_attachment_get(f->s, "case:1", 9999, &m, NULL, &err), MU_ENOTFOUND);
+
+    /* key rotation support: ids by prefix, replace the text, get by id alone */
+    int64_t *ids = NULL;
+    must(mu_store_attachment_ids(f->s, "case:", &ids, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_int_equal(ids[0], id2);
+    mu_free(ids);
+    must(mu_store_attachment_ids(f->s, "ca_e:", &ids, &n, &err), &err);
+    assert_int_equal(n, 0); /* the prefix is data, not a pattern */
+    mu_free(ids);
+    must(mu_store_attachment_set_data(f->s, id2, "k2:RESEALED", &err), &err);
+    must(mu_store_attachment_get(f->s, NULL, id2, &m, &data, &err), &err);
+    assert_string_equal(data, "k2:RESEALED");
+    mu_attachment_release(&m);
+    mu_free(data);
+    assert_int_equal(mu_store_attachment_set_data(f->s, 9999, "x", &err), MU_ENOTFOUND);
+    must(mu_store_audit_verify(f->s, NULL, &err), &err);
+}
+
 int main(void)
 {
     const char *engine = getenv("MUSTER_TEST_ENGINE");
@@ -3104,6 +3205,7 @@ int main(void)
         T(test_timer_claims),
         T(test_timer_engine_run),
         T(test_timer_concurrent_claimers),
+        T(test_attachments),
     };
     char group[64];
     snprintf(group, sizeof(group), "store/%s", engine);

@@ -3,6 +3,9 @@
    without it. Loaded from /static/app.js (CSP: script-src 'self').
    - [data-action="print"] buttons print the page;
    - buttons with [data-confirm] ask before submitting their form;
+   - [data-due] clocks (incident time limits) tick every second, from the
+     ISO due time in the attribute and the data-left / data-over texts
+     ({m} minutes, {s} seconds);
    - a page with [data-live] parts listens to /api/v1/events and, when the
      audit log grows, fetches itself again and swaps in the fresh parts. */
 (function () {
@@ -20,6 +23,24 @@
     var cf = el.closest('[data-confirm]');
     if (cf && !window.confirm(cf.getAttribute('data-confirm'))) ev.preventDefault();
   });
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll('[data-due]').forEach(function (el) {
+      var due = Date.parse(el.getAttribute('data-due'));
+      if (isNaN(due)) return;
+      var d = Math.round((due - now) / 1000), over = d < 0, a = Math.abs(d);
+      var t = el.getAttribute(over ? 'data-over' : 'data-left');
+      if (!t) return;
+      var s = a % 60;
+      el.textContent = t.replace('{m}', String(Math.floor(a / 60))).replace('{s}', (s < 10 ? '0' : '') + s);
+      el.classList.toggle('is-overdue', over);
+    });
+  }
+  if (document.querySelector('[data-due]')) {
+    tick();
+    setInterval(tick, 1000);
+  }
 
   if (!document.querySelector('[data-live]') || !window.EventSource || !window.fetch) return;
 
