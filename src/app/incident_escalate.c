@@ -13,6 +13,7 @@
 #include "app/incident_int.h"
 
 #include <inttypes.h>
+#include <muster/ack.h>
 #include <muster/date.h>
 #include <muster/engine.h>
 #include <muster/mem.h>
@@ -155,7 +156,7 @@ static const struct mu_plan_policy *policy_by_id(const struct mu_plan *plan, con
 
 /* The message body: what happened, then what is asked of the person. */
 static enum mu_err body_for(const struct inc *c, const struct inc_msg *m, const char *person,
-                            struct mu_buf *b)
+                            const char *link, struct mu_buf *b)
 {
     char when[17];
     inc_hm(c->row.occurred_at, when);
@@ -182,6 +183,8 @@ static enum mu_err body_for(const struct inc *c, const struct inc_msg *m, const 
     }
     mu_buf_printf(b, "要求：%s\n确认收到：muster incident ack %" PRId64 " --by %s\n", m->ask,
                   c->row.id, person);
+    if (link) /* the one-time acknowledgement link (muster/ack.h) */
+        mu_buf_printf(b, "确认收到：%s\n", link);
     return b->ptr ? MU_OK : MU_ENOMEM;
 }
 
@@ -210,8 +213,21 @@ enum mu_err inc_send(struct mu_store *s, const struct mu_actor *actor, const str
     if (rc)
         return rc;
     mu_buf_init(&body, MU_OUTBOX_MAX_BODY);
-    if ((rc = body_for(c, m, person, &body)))
+    /* A savepoint: the message's ack token is kept only when the message is new. */
+    if ((rc = mu_store_begin(s, err)))
         goto out;
+    char token[MU_ACK_TOKEN_LEN + 1];
+    char *link = NULL;
+    rc = mu_app_ack_token_new(s, actor, c->row.id, person, token, err);
+    if (rc == MU_OK)
+        rc = mu_app_ack_url(s, token, &link, err);
+    if (rc == MU_OK)
+        rc = body_for(c, m, person, link, &body);
+    mu_free(link);
+    if (rc) {
+        mu_store_rollback(s);
+        goto out;
+    }
     snprintf(key, sizeof(key), "incident:%" PRId64 ":%s:%s", c->row.id, m->key_part, person);
     snprintf(ref, sizeof(ref), "incident:%" PRId64, c->row.id);
     snprintf(subject, sizeof(subject), "【应急】%s%s%s · %s", inc_kind_name(c->plan, c->row.kind),
@@ -222,7 +238,12 @@ enum mu_err inc_send(struct mu_store *s, const struct mu_actor *actor, const str
     v.person = person;
     v.ref = ref;
     v.not_before = now;
-    if ((rc = mu_store_outbox_enqueue(s, actor, &v, &oid, &existed, err)))
+    rc = mu_store_outbox_enqueue(s, actor, &v, &oid, &existed, err);
+    if (rc || existed)
+        mu_store_rollback(s); /* an existing message keeps the token it was sent with */
+    else
+        rc = mu_store_commit(s, err);
+    if (rc)
         goto out;
     size_t nrows = m->ndeadlines ? m->ndeadlines : 1;
     for (size_t i = 0; rc == MU_OK && i < nrows; i++) {

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <md4c-html.h>
 #include <muster/mem.h>
+#include <muster/register.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,6 +78,67 @@ static void fields_line(struct mu_buf *b, const struct inc *c)
     }
     if (any)
         mu_buf_adds(b, "。");
+}
+
+/*
+ * 五、资源使用: every resource movement assigned to or returned from incident
+ * @p id (name, quantity, unit of measure, which, by whom, when), per
+ * resource in the register's order and oldest first, then what is still
+ * out; "无。" when there are none.
+ */
+static enum mu_err resources_section(struct mu_store *s, int64_t id, struct mu_buf *b,
+                                     struct mu_error *err)
+{
+    struct mu_resource *res = NULL;
+    size_t nres = 0, rows = 0;
+    struct mu_buf totals;
+    char t[17];
+    enum mu_err rc = mu_store_resource_list(s, &res, &nres, err);
+    if (rc)
+        return rc;
+    mu_buf_init(&totals, REPORT_MAX);
+    mu_buf_adds(b, "\n## 五、资源使用\n\n");
+    for (size_t i = 0; i < nres && rc == MU_OK; i++) {
+        struct mu_resource_movement *mv = NULL;
+        size_t nmv = 0;
+        int64_t out = 0, back = 0;
+        if ((rc = mu_store_resource_movements(s, res[i].id, &mv, &nmv, err)))
+            break;
+        for (size_t k = 0; k < nmv; k++) {
+            if (mv[k].incident != id ||
+                (mv[k].kind != MU_MOVE_ASSIGN && mv[k].kind != MU_MOVE_RETURN))
+                continue;
+            int64_t q = mv[k].delta < 0 ? -mv[k].delta : mv[k].delta;
+            if (!rows++)
+                mu_buf_adds(b, "| 资源 | 数量 | 单位 | 调用/归还 | 经办人 | 时间 |\n"
+                               "|---|---|---|---|---|---|\n");
+            inc_hm(mv[k].at, t);
+            mu_buf_adds(b, "| ");
+            cell(b, res[i].name);
+            mu_buf_printf(b, " | %" PRId64 " | ", q);
+            cell(b, res[i].unit_of_measure);
+            mu_buf_printf(b, " | %s | ", mv[k].kind == MU_MOVE_ASSIGN ? "调用" : "归还");
+            cell(b, mv[k].actor);
+            mu_buf_printf(b, " | %s |\n", t);
+            if (mv[k].kind == MU_MOVE_ASSIGN)
+                out += q;
+            else
+                back += q;
+        }
+        mu_resource_movements_free(mv, nmv);
+        if (out || back)
+            mu_buf_printf(&totals, "- %s：调用 %" PRId64 " %s，归还 %" PRId64 " %s，未归还 %" PRId64
+                                   " %s\n",
+                          res[i].name, out, res[i].unit_of_measure, back, res[i].unit_of_measure,
+                          out - back, res[i].unit_of_measure);
+    }
+    if (rc == MU_OK && !rows)
+        mu_buf_adds(b, "无。\n");
+    else if (rc == MU_OK && totals.ptr)
+        mu_buf_printf(b, "\n合计：\n\n%s", totals.ptr);
+    mu_buf_release(&totals);
+    mu_resources_free(res, nres);
+    return rc;
 }
 
 enum mu_err mu_app_incident_report_draft(struct mu_store *s, int64_t id, char **out,
@@ -197,7 +259,10 @@ enum mu_err mu_app_incident_report_draft(struct mu_store *s, int64_t id, char **
         mu_buf_printf(&b, "\n共 %zu 项：按时 %zu 项，超时后完成 %zu 项，超时未完成 %zu 项，未判定 %zu 项。\n",
                       ndl, met, late, missed, pending);
 
-    mu_buf_adds(&b, "\n## 五、资源使用\n\n暂无资源使用记录。\n");
+    if ((rc = resources_section(s, id, &b, err))) {
+        mu_buf_release(&b);
+        goto out;
+    }
 
     mu_buf_adds(&b, "\n## 六、后续工作\n\n");
     size_t follow = 0;

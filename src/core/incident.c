@@ -106,15 +106,17 @@ static const char *field_at(const struct mu_plan *p, size_t i)
     return p->fields[i].key;
 }
 
-static enum mu_err unknown(struct mu_error *err, const char *field, const char *what,
-                           const char *value, const struct mu_plan *p,
+/* An unknown @p value: the error names the request member @p field ("kind",
+   "level", "fields") and the message lists the plan's ids under @p list. */
+static enum mu_err unknown(struct mu_error *err, const char *field, const char *list,
+                           const char *what, const char *value, const struct mu_plan *p,
                            const char *(*get)(const struct mu_plan *, size_t), size_t n)
 {
     struct mu_buf b;
     mu_buf_init(&b, 180);
     list_ids(&b, get, p, n);
     enum mu_err rc = mu_error_field(err, MU_EINVAL, field, "unknown %s '%s' in plan '%s' (%s: %s)",
-                                    what, value, p->id, field,
+                                    what, value, p->id, list,
                                     b.len ? b.ptr : "none");
     mu_buf_release(&b);
     return rc;
@@ -186,13 +188,13 @@ enum mu_err mu_incident_check(const struct mu_plan *plan, const char *kind, cons
     while (k < plan->nkinds && strcmp(plan->kinds[k].id, kind) != 0)
         k++;
     if (k == plan->nkinds)
-        return unknown(err, "kinds", "incident kind", kind, plan, kind_at, plan->nkinds);
+        return unknown(err, "kind", "kinds", "incident kind", kind, plan, kind_at, plan->nkinds);
     if (level && *level) {
         size_t l = 0;
         while (l < plan->nlevels && strcmp(plan->levels[l].id, level) != 0)
             l++;
         if (l == plan->nlevels)
-            return unknown(err, "levels", "level", level, plan, level_at, plan->nlevels);
+            return unknown(err, "level", "levels", "level", level, plan, level_at, plan->nlevels);
     } else if (plan->nlevels) {
         struct mu_buf b;
         mu_buf_init(&b, 180);
@@ -214,8 +216,8 @@ enum mu_err mu_incident_check(const struct mu_plan *plan, const char *kind, cons
             if (kv[i].key && strcmp(plan->fields[j].key, kv[i].key) == 0)
                 f = &plan->fields[j];
         if (!f) {
-            rc = unknown(err, "fields", "incident field", kv[i].key ? kv[i].key : "", plan,
-                         field_at, plan->nfields);
+            rc = unknown(err, "fields", "fields", "incident field", kv[i].key ? kv[i].key : "",
+                         plan, field_at, plan->nfields);
             break;
         }
         for (size_t j = 0; j < i; j++)

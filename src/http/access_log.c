@@ -40,9 +40,10 @@ size_t mu_http_sanitize(const char *in, size_t len, char *out, size_t outsz)
 
 /*
  * Paths that carry a secret in their last segment (the per-person iCal feed
- * token): the log shows the route, never the secret.
+ * token, the one-time acknowledgement link of incident messages): the log
+ * shows the route, never the secret.
  */
-static const char *const secret_prefixes[] = {"/feeds/roster/"};
+static const char *const secret_prefixes[] = {"/feeds/roster/", "/ack/"};
 
 void mu_http_access_log(const char *method, const char *path, size_t len, int status,
                         double dur_ms, const char *rid)

@@ -175,18 +175,6 @@ static int strings_only(json_t *o, const char *const *keys, struct mu_http_resp 
     return 0;
 }
 
-/*
- * The core names an unknown kind or level by its list ("kinds", "levels");
- * the request member is singular.
- */
-void mu_http_incident_field_fix(struct mu_error *err)
-{
-    if (strcmp(err->field, "kinds") == 0)
-        snprintf(err->field, sizeof(err->field), "kind");
-    else if (strcmp(err->field, "levels") == 0)
-        snprintf(err->field, sizeof(err->field), "level");
-}
-
 int h_incidents_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     static const char *const keys[] = {"plan", "kind", "level", "place", "at", "reported",
@@ -251,7 +239,6 @@ int h_incidents_post(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_app_incident_open(s, &a, &in, &id, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_incident_field_fix(&err);
     st = rc ? mu_http_resp_from_err(resp, rc, &err, req->rid) : show(req, resp, s, id, 201);
     mu_http_store_release(env);
 out:

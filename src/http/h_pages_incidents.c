@@ -6,8 +6,8 @@
  * /incidents/{id} (the header with the state; running clocks for pending
  * deadlines, rendered server-side and ticked by app.js for [data-due]; the
  * live timeline; tasks by team with done buttons; acknowledge, arrival,
- * activate, note, status, close and reopen forms) and
- * /incidents/{id}/report (the drafted 书面报告, printable). Also the two
+ * activate, note, status, close and reopen forms); the report page
+ * /incidents/{id}/report is in h_pages_report.c. Also the two
  * dashboard cards: open incidents with their next clock, and cases due.
  * Every step goes through mu_http_incident_step() (h_incidents.c) and so
  * through the app layer; all text is escaped by the template engine.
@@ -305,7 +305,6 @@ int h_page_incident_new_post(struct mu_http_req *req, struct mu_http_resp *resp,
         struct mu_store *s = mu_http_store_acquire(pg.env);
         rc = s ? mu_app_incident_open(s, &a, &in, &id, &err)
                : mu_error_set(&err, MU_ESTORE, "no database");
-        mu_http_incident_field_fix(&err);
         mu_http_store_release(pg.env);
     }
     if (rc == MU_OK) {
@@ -521,45 +520,6 @@ int h_page_incident_step(struct mu_http_req *req, struct mu_http_resp *resp, voi
 int h_page_incident_task_done(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     return page_step(req, resp, ctx, 1);
-}
-
-/* ---------------------------------------------------------------- /incidents/{id}/report */
-
-int h_page_incident_report(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
-{
-    struct mu_webpage pg;
-    struct mu_error err = {0};
-    char *html = NULL, *body = NULL;
-    int st;
-    mu_web_begin(&pg, req, resp, ctx);
-    int64_t id = page_id(req);
-    if (!id) {
-        st = mu_web_error(&pg, 404, "incident.error.not_found");
-        goto out;
-    }
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_incident_report(s, id, 0, MU_REPORT_HTML, &html, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc) {
-        st = read_failed(&pg, rc, &err);
-        goto out;
-    }
-    /* The app's page is self-contained with an inline <style>, which the
-     * Content-Security-Policy refuses: keep its body, styled by print.css. */
-    const char *b = strstr(html, "<body>"), *e = b ? strstr(b, "</body>") : NULL;
-    body = b && e ? mu_strndup(b + 6, (size_t)(e - b - 6)) : mu_strdup(html);
-    char title[160];
-    snprintf(title, sizeof(title), "%s %lld", mu_web_t(&pg, "incident.report"), (long long)id);
-    mu_web_set(&pg, "title", json_string(title));
-    mu_web_set(&pg, "id", json_integer(id));
-    mu_web_set(&pg, "report_html", body ? json_string(body) : NULL);
-    st = mu_web_render(&pg, "incident_report", 200);
-out:
-    mu_free(html);
-    mu_free(body);
-    mu_web_end(&pg);
-    return st;
 }
 
 /* ---------------------------------------------------------------- dashboard cards */

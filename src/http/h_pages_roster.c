@@ -50,6 +50,54 @@ static void month_str(int32_t first, char out[static 8])
     out[7] = '\0';
 }
 
+/*
+ * The month's heading from the catalogue's "roster.month": {year} and {m}
+ * become numbers, {month} the month's name ("month.N"), so Chinese reads
+ * "2026年2月" and English "February 2026". A new JSON string (NULL when out
+ * of memory); an over-long text is cut.
+ */
+static json_t *month_label(const struct mu_webpage *pg, int32_t first)
+{
+    int y, m, d;
+    char year[16], num[4], key[16], out[160];
+    mu_date_to_ymd(first, &y, &m, &d);
+    snprintf(year, sizeof(year), "%d", y);
+    snprintf(num, sizeof(num), "%d", m);
+    snprintf(key, sizeof(key), "month.%d", m);
+    const char *name = mu_web_t(pg, key);
+    const struct {
+        const char *pat, *val;
+    } sub[] = {{"{year}", year}, {"{m}", num}, {"{month}", name}};
+    size_t len = 0;
+    const char *t = mu_web_t(pg, "roster.month");
+    while (*t && len + 1 < sizeof(out)) {
+        const char *val = NULL;
+        size_t plen = 0;
+        for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]) && !val; i++)
+            if (strncmp(t, sub[i].pat, strlen(sub[i].pat)) == 0) {
+                val = sub[i].val;
+                plen = strlen(sub[i].pat);
+            }
+        if (val) {
+            int w = snprintf(out + len, sizeof(out) - len, "%s", val);
+            len += w > 0 ? (size_t)w : 0;
+            if (len >= sizeof(out))
+                len = sizeof(out) - 1;
+            t += plen;
+        } else {
+            out[len++] = *t++;
+        }
+    }
+    if (*t) { /* cut: drop the last, perhaps partial, UTF-8 sequence */
+        while (len > 0 && ((unsigned char)out[len - 1] & 0xC0) == 0x80)
+            len--;
+        if (len > 0 && (unsigned char)out[len - 1] >= 0xC0)
+            len--;
+    }
+    out[len] = '\0';
+    return json_string(out);
+}
+
 static int32_t month_add(int32_t first, int delta)
 {
     int y, m, d;
@@ -171,13 +219,8 @@ static int roster_page(struct mu_webpage *pg, int32_t first, const char *plan, i
         return mu_web_error(pg, 500, NULL);
     }
 
-    char title[64];
-    int y, m, d;
-    mu_date_to_ymd(first, &y, &m, &d);
-    snprintf(title, sizeof(title), "%d-%02d", y, m);
-    json_t *label = mu_web_fmt(pg, "roster.month", "month", title);
     mu_web_set(pg, "page_title", json_string(mu_web_t(pg, "roster.title")));
-    mu_web_set(pg, "month_label", label);
+    mu_web_set(pg, "month_label", month_label(pg, first));
     mu_web_set(pg, "month", json_string(mstr));
     mu_web_set(pg, "prev", json_string(pstr));
     mu_web_set(pg, "next", json_string(nstr));
@@ -227,8 +270,9 @@ static int roster_page(struct mu_webpage *pg, int32_t first, const char *plan, i
                                                                hname ? hname : "")
                            : kind == MU_DAY_ADJUSTED ? json_string(mu_web_t(pg, "day.adjusted"))
                                                      : json_null();
-            char date[11];
+            char date[11], wkey[24];
             mu_date_format(day, date);
+            snprintf(wkey, sizeof(wkey), "weekday.short.%d", mu_date_weekday(day));
             json_t *shifts = json_array();
             int64_t t0 = -1;
             int several = 0;
@@ -253,10 +297,10 @@ static int roster_page(struct mu_webpage *pg, int32_t first, const char *plan, i
                                       v[i].shift.source != MU_SHIFT_GENERATED, "month", mstr,
                                       "plan", plan));
             }
-            cell = json_pack("{s:b, s:s, s:i, s:s, s:o, s:b, s:b, s:o}", "blank", 0, "date", date,
-                             "dnum", day - first + 1, "kind", kn, "mark", mark ? mark : json_null(),
-                             "today", day == today, "has_shifts", k > k0, "shifts",
-                             shifts ? shifts : json_array());
+            cell = json_pack("{s:b, s:s, s:i, s:s, s:s, s:o, s:b, s:b, s:o}", "blank", 0, "date",
+                             date, "dnum", day - first + 1, "wd", mu_web_t(pg, wkey), "kind", kn,
+                             "mark", mark ? mark : json_null(), "today", day == today,
+                             "has_shifts", k > k0, "shifts", shifts ? shifts : json_array());
         }
         json_array_append_new(week, cell);
         if (json_array_size(week) == 7) {

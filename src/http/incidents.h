@@ -43,8 +43,6 @@ enum mu_err mu_http_incident_step(struct mu_store *s, const struct mu_actor *act
                                   const char *const *criteria, size_t ncrit, int64_t *incident,
                                   struct mu_error *err);
 
-/** Name the request member in @p err: "kinds" -> "kind", "levels" -> "level". */
-void mu_http_incident_field_fix(struct mu_error *err);
 
 /* ---- pages (h_pages_incidents.c) ---- */
 int h_page_incidents(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
@@ -53,7 +51,12 @@ int h_page_incident_new_post(struct mu_http_req *req, struct mu_http_resp *resp,
 int h_page_incident(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
 int h_page_incident_step(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
 int h_page_incident_task_done(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+
+/* ---- the written report pages (h_pages_report.c) ---- */
 int h_page_incident_report(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_page_incident_report_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+int h_page_incident_report_finalize(struct mu_http_req *req, struct mu_http_resp *resp,
+                                    void *ctx);
 
 /* ---- dashboard cards (h_pages_incidents.c) ---- */
 struct mu_webpage;

@@ -6,6 +6,7 @@
  * small, so lookup is a linear scan; each pattern match is allocation-free.
  */
 #include "router.h"
+#include "ack.h"
 #include "attachments.h"
 #include "cases.h"
 #include "duty.h"
@@ -199,6 +200,13 @@ static const struct mu_http_route routes[] = {
     {"POST", "/incidents/tasks/{id}/done", h_page_incident_task_done, MU_ROUTE_HTML,
      MU_ACTION_WRITE},
     {"GET", "/incidents/{id}/report", h_page_incident_report, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/incidents/{id}/report", h_page_incident_report_post, MU_ROUTE_HTML,
+     MU_ACTION_MANAGE},
+    {"POST", "/incidents/{id}/report/finalize", h_page_incident_report_finalize, MU_ROUTE_HTML,
+     MU_ACTION_MANAGE},
+    /* acknowledgement links in incident messages (h_pages_ack.c; the token is the credential) */
+    {"GET", "/ack/{token}", h_page_ack_get, MU_ROUTE_PUBLIC | MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/ack/{token}", h_page_ack_post, MU_ROUTE_PUBLIC | MU_ROUTE_HTML, MU_ACTION_READ},
     {"GET", "/static/{file}", h_static_get, MU_ROUTE_PUBLIC, MU_ACTION_READ},
 };
 

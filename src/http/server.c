@@ -155,11 +155,37 @@ enum mu_err mu_http_addr_parse(const char *s, struct mu_http_addr *out, struct m
 
 /* ---- per-request state ---- */
 
+/*
+ * Request ids come from a per-thread ChaCha20 keystream, keyed once per
+ * thread from libsodium's randombytes and read 8 bytes at a time, so that a
+ * request costs no getrandom(2). The ids only need to be unique and
+ * unguessable enough to correlate log lines; they are not secrets.
+ */
+static _Thread_local struct {
+    unsigned char key[crypto_stream_chacha20_KEYBYTES];
+    unsigned char buf[512];
+    size_t pos;     /* next unused byte of buf */
+    uint64_t block; /* nonce of the next refill */
+    int seeded;
+} rid_rng;
+
 static void make_rid(char out[17])
 {
-    unsigned char raw[8];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(out, 17, raw, sizeof(raw));
+    if (!rid_rng.seeded) {
+        randombytes_buf(rid_rng.key, sizeof(rid_rng.key));
+        rid_rng.pos = sizeof(rid_rng.buf);
+        rid_rng.seeded = 1;
+    }
+    if (rid_rng.pos + 8 > sizeof(rid_rng.buf)) {
+        unsigned char nonce[crypto_stream_chacha20_NONCEBYTES] = {0};
+        uint64_t b = rid_rng.block++;
+        for (size_t i = 0; i < sizeof(nonce) && i < 8; i++)
+            nonce[i] = (unsigned char)(b >> (8 * i));
+        crypto_stream_chacha20(rid_rng.buf, sizeof(rid_rng.buf), nonce, rid_rng.key);
+        rid_rng.pos = 0;
+    }
+    sodium_bin2hex(out, 17, rid_rng.buf + rid_rng.pos, 8);
+    rid_rng.pos += 8;
 }
 
 static double ms_since(const struct timespec *t0)

@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <muster/mem.h>
@@ -92,43 +93,70 @@ out:
     return mu_store_tx_leave(s, rc, err);
 }
 
+static int cmp_unit(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /*
- * Find the session or API token that @p sql selects by @p hash, in a
- * read-only transaction. The columns are the token id, created_at,
- * last_seen, expires_at and revoked_at (each 0 when NULL), then the user's
- * id, name, role, lang and disabled_at. See mu_store_session_find().
+ * Find the session or API token that @p sql selects by @p hash. The columns
+ * are the token id, created_at, last_seen, expires_at and revoked_at (each 0
+ * when NULL), then the user's id, name, role, lang and disabled_at, then one
+ * of the user's units (NULL when none): one row per unit. A single statement
+ * (its own consistent snapshot, no explicit transaction), because this runs
+ * on every authenticated request. See mu_store_session_find().
  */
 static enum mu_err auth_find(struct mu_store *s, const char *sql, const char *hash, int *found,
                              struct mu_auth_row *row, struct mu_principal *p, struct mu_error *err)
 {
     struct mu_db_rows *r = NULL;
-    char name[MU_USERNAME_MAX + 1] = "", role[16] = "", lang[3] = "";
-    int64_t uid = 0;
+    char role[16] = "", lang[3] = "";
+    char **units = NULL;
+    size_t nunits = 0, cap = 0;
+    int has = 0;
     enum mu_err rc;
     *found = 0;
     memset(row, 0, sizeof(*row));
     struct mu_db_val q[] = {MU_DB_TEXT(hash)};
-    if ((rc = mu_store_tx_enter_read(s, err)))
-        return rc;
-    rc = mu_db_query_row(s->db, sql, q, 1, &r, found, err);
-    if (rc == MU_OK && *found) {
-        row->id = mu_db_is_null(r, 0) ? 0 : mu_db_int(r, 0);
-        row->created_at = mu_db_is_null(r, 1) ? 0 : mu_db_int(r, 1);
-        row->last_seen = mu_db_is_null(r, 2) ? 0 : mu_db_int(r, 2);
-        row->expires_at = mu_db_is_null(r, 3) ? 0 : mu_db_int(r, 3);
-        row->revoked_at = mu_db_is_null(r, 4) ? 0 : mu_db_int(r, 4);
-        uid = mu_db_int(r, 5);
-        snprintf(name, sizeof(name), "%s", mu_db_text(r, 6));
-        snprintf(role, sizeof(role), "%s", mu_db_text(r, 7));
-        snprintf(lang, sizeof(lang), "%s", mu_db_text(r, 8));
-        row->disabled = !mu_db_is_null(r, 9);
+    rc = mu_db_query(s->db, sql, q, 1, &r, err);
+    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
+        if (!*found) {
+            *found = 1;
+            row->id = mu_db_is_null(r, 0) ? 0 : mu_db_int(r, 0);
+            row->created_at = mu_db_is_null(r, 1) ? 0 : mu_db_int(r, 1);
+            row->last_seen = mu_db_is_null(r, 2) ? 0 : mu_db_int(r, 2);
+            row->expires_at = mu_db_is_null(r, 3) ? 0 : mu_db_int(r, 3);
+            row->revoked_at = mu_db_is_null(r, 4) ? 0 : mu_db_int(r, 4);
+            snprintf(p->name, sizeof(p->name), "%s", mu_db_text(r, 6));
+            snprintf(role, sizeof(role), "%s", mu_db_text(r, 7));
+            snprintf(lang, sizeof(lang), "%s", mu_db_text(r, 8));
+            row->disabled = !mu_db_is_null(r, 9);
+        }
+        if (mu_db_is_null(r, 10))
+            continue;
+        char **nv = mu_db_grow(units, sizeof(*units), nunits, &cap);
+        if (nv)
+            units = nv;
+        if (!nv || !(units[nunits] = mu_db_dup(r, 10))) {
+            rc = mu_error_set(err, MU_ENOMEM, "out of memory reading units");
+            break;
+        }
+        nunits++;
     }
     mu_db_finish(r);
-    if (rc == MU_OK && *found)
-        rc = mu_store_principal_fill(s, uid, name, role, lang, p, err);
-    mu_store_tx_leave(s, MU_ECONFLICT, NULL); /* read-only */
-    if (rc)
+    if (nunits > 1)
+        qsort(units, nunits, sizeof(*units), cmp_unit);
+    p->units = units;
+    p->nunits = nunits;
+    if (rc == MU_OK && *found) {
+        if (!mu_role_parse(role, &p->role))
+            rc = mu_error_set(err, MU_ESTORE, "user '%s' has an unknown role '%s'", p->name, role);
+        snprintf(p->lang, sizeof(p->lang), "%s", mu_lang_valid(lang) ? lang : "zh");
+    }
+    if (rc) {
         *found = 0;
+        mu_principal_release(p);
+    }
     return rc;
 }
 
@@ -138,8 +166,9 @@ enum mu_err mu_store_session_find(struct mu_store *s, const char *id_hash, int *
 {
     return auth_find(s,
                      "SELECT 0, s.created_at, s.last_seen, s.expires_at, NULL, u.id, u.name, "
-                     "u.role, u.lang, u.disabled_at FROM sessions s "
-                     "JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+                     "u.role, u.lang, u.disabled_at, uu.unit FROM sessions s "
+                     "JOIN users u ON u.id = s.user_id "
+                     "LEFT JOIN user_units uu ON uu.user_id = u.id WHERE s.id_hash = $1",
                      id_hash, found, row, p, err);
 }
 
@@ -149,8 +178,9 @@ enum mu_err mu_store_token_find(struct mu_store *s, const char *token_hash, int 
 {
     return auth_find(s,
                      "SELECT t.id, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, "
-                     "u.id, u.name, u.role, u.lang, u.disabled_at FROM api_tokens t "
-                     "JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                     "u.id, u.name, u.role, u.lang, u.disabled_at, uu.unit FROM api_tokens t "
+                     "JOIN users u ON u.id = t.user_id "
+                     "LEFT JOIN user_units uu ON uu.user_id = u.id WHERE t.token_hash = $1",
                      token_hash, found, row, p, err);
 }
 

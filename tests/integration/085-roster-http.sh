@@ -180,16 +180,19 @@ page() { # NAME JAR PATH -> status
 t_login boss
 BOSS_CSRF=$T_CSRF
 t_login off
+OFF_CSRF=$T_CSRF
 t_login view
 VIEW_CSRF=$T_CSRF
 t_login rep
 st=$(page month boss "/roster?month=2026-02")
 t_expect_status month 200 "$st"
+t_has month '<h1>值班表 · 2026年2月</h1>'
 t_has month '<table class="roster-month">'
 t_has month '<td data-day="2026-02-17" class="day day-holiday">'
 t_has month '<span class="day-mark mark-holiday">节假日：春节</span>'
 t_has month '<td data-day="2026-02-14" class="day day-adjusted">'
 t_has month '<span class="day-mark mark-adjusted">调休上班</span>'
+t_has month '<span class="dnum">14</span> <span class="wd">周六</span>'
 t_has month 'href="/api/v1/roster.xlsx?from=2026-02-01&amp;to=2026-02-28"'
 st=$(page march boss "/roster?month=2026-03&shift=4")
 t_expect_status march 200 "$st"
@@ -209,6 +212,14 @@ t_expect_status month_rep 403 "$st"
 t_has month_rep 'data-error="403"'
 st=$(page month_bad boss "/roster?month=2026-13")
 t_expect_status month_bad 400 "$st"
+# in English the heading reads "February 2026" (the officer switches language)
+st=$(curl -sS -b "$T_TMP/off.jar" -o /dev/null -w '%{http_code}' \
+    --data-urlencode "csrf=$OFF_CSRF" --data-urlencode lang=en --data-urlencode next=/ "$T_BASE/lang")
+[ "$st" = 303 ] || t_fail "language switch: status $st"
+st=$(page month_en off "/roster?month=2026-12")
+t_expect_status month_en 200 "$st"
+t_has month_en '<h1>Duty roster · December 2026</h1>'
+t_has month_en '<span class="dnum">1</span> <span class="wd">Tue</span>'
 
 # a swap request through the form, with markup in the reason (escaped on the page)
 st=$(curl -sS -b "$T_TMP/view.jar" -o "$T_TMP/swf.body" -D "$T_TMP/swf.hdr" -w '%{http_code}' \

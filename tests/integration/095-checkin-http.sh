@@ -151,6 +151,14 @@ t_has form '<input type="hidden" name="schedule" value="hewan-township-flood/flo
 t_has form '<input type="hidden" name="unit" value="hewan-sq">'
 t_has form '<button type="submit" name="nil" value="1" class="primary big nil-button">无异常（零报告）</button>'
 t_hasnt form '<select name="schedule">'
+# the schedule's name is shown once: as text with one schedule, in the picker with several
+t_has form '<p class="checkin-schedule">汛期每日零报告</p>'
+[ "$(grep -o '汛期每日零报告' "$T_TMP/form.body" | wc -l)" -eq 1 ] ||
+    t_fail "the check-in form shows the schedule's name more than once"
+st=$(page form_many boss "/checkin")
+t_expect_status form_many 200 "$st"
+t_has form_many '<select name="schedule">'
+t_hasnt form_many 'class="checkin-schedule"'
 st=$(curl -sS -b "$T_TMP/rep2.jar" -o "$T_TMP/post.body" -D "$T_TMP/post.hdr" -w '%{http_code}' \
     --data-urlencode "csrf=$REP2_CSRF" --data-urlencode "schedule=$F" \
     --data-urlencode unit=hewan-sq --data-urlencode nil=1 "$T_BASE/checkin")

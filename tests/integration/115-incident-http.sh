@@ -62,6 +62,9 @@ st=$(call v1 view POST /api/v1/incidents "$OPEN"); want v1 403 "$st"
 st=$(call b1 off POST /api/v1/incidents '{"plan":"'$P'","kind":"quake","level":"IV","place":"x"}')
 want b1 400 "$st"
 err b1 kind "unknown incident kind 'quake' in plan '$P' (kinds: fire, food-poisoning, intruder, earthquake, epidemic-cluster)"
+st=$(call b1l off POST /api/v1/incidents '{"plan":"'$P'","kind":"fire","level":"V","place":"x"}')
+want b1l 400 "$st"
+err b1l level "unknown level 'V' in plan '$P' (levels: I, II, III, IV)"
 st=$(call b2 off POST /api/v1/incidents '{"plan":"'$P'","kind":"fire","level":"IV","place":"x","fields":{"people":"many"}}')
 want b2 400 "$st"
 jqis b2 .error.field '"people"'

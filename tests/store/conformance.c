@@ -3133,6 +3133,99 @@ static void test_attachments(void **state)
     must(mu_store_audit_verify(f->s, NULL, &err), &err);
 }
 
+/* ---- acknowledgement tokens (store_ack.c; muster/ack.h) ---- */
+
+#include <muster/ack.h>
+
+static void test_ack_tokens(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("engine", 10000);
+    int64_t inc = new_incident(f->s, "3号楼"), tid = 0;
+    char hash[MU_AUTH_HASH_HEX + 1];
+    mu_secret_hash(MU_SECRET_TOKEN, "some-ack-token", 14, hash);
+
+    /* Bad input: nothing stored, nothing audited. */
+    int64_t audits = reg_audit_count(f->s);
+    assert_int_equal(mu_store_ack_token_create(f->s, &a, inc, "li", "abc", 20000, &tid, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_store_ack_token_create(f->s, &a, inc, "", hash, 20000, &tid, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_store_ack_token_create(f->s, &a, inc, "li", hash, 10000, &tid, &err),
+                     MU_EINVAL);
+    assert_int_equal(mu_store_ack_token_create(f->s, &a, 999, "li", hash, 20000, &tid, &err),
+                     MU_ENOTFOUND);
+    assert_int_equal(reg_audit_count(f->s), audits);
+
+    must(mu_store_ack_token_create(f->s, &a, inc, "li", hash, 20000, &tid, &err), &err);
+    assert_true(tid > 0);
+    assert_int_equal(reg_audit_count(f->s), audits + 1);
+    /* The audit entry names the incident and the person, never the hash. */
+    struct mu_db_rows *r = NULL;
+    int has = 0;
+    must(mu_db_query_row(mu_store_db(f->s),
+                         "SELECT action, object, summary FROM audit ORDER BY seq DESC LIMIT 1",
+                         NULL, 0, &r, &has, &err),
+         &err);
+    assert_true(has);
+    assert_string_equal(mu_db_text(r, 0), "ack_token.create");
+    char obj[40];
+    snprintf(obj, sizeof(obj), "incident:%" PRId64, inc);
+    assert_string_equal(mu_db_text(r, 1), obj);
+    assert_non_null(strstr(mu_db_text(r, 2), " for li, expires "));
+    assert_null(strstr(mu_db_text(r, 2), hash));
+    mu_db_finish(r);
+    /* The same hash twice is refused (UNIQUE), and nothing is audited. */
+    assert_int_not_equal(mu_store_ack_token_create(f->s, &a, inc, "wang", hash, 20000, NULL, &err),
+                         MU_OK);
+    assert_int_equal(reg_audit_count(f->s), audits + 1);
+
+    struct mu_ack_token t = {0};
+    int found = 0, marked = 0;
+    must(mu_store_ack_token_find(f->s, hash, &found, &t, &err), &err);
+    assert_true(found);
+    assert_int_equal(t.id, tid);
+    assert_int_equal(t.incident_id, inc);
+    assert_string_equal(t.person, "li");
+    assert_int_equal(t.created_at, 10000);
+    assert_int_equal(t.expires_at, 20000);
+    assert_int_equal(t.used_at, 0);
+    mu_ack_token_release(&t);
+    char other[MU_AUTH_HASH_HEX + 1];
+    mu_secret_hash(MU_SECRET_TOKEN, "another", 7, other);
+    must(mu_store_ack_token_find(f->s, other, &found, &t, &err), &err);
+    assert_false(found);
+    must(mu_store_ack_token_find(f->s, "not-a-hash", &found, &t, &err), &err);
+    assert_false(found);
+
+    /* Single use: the first mark wins, the second changes nothing. */
+    must(mu_store_ack_token_use(f->s, tid, 15000, &marked, &err), &err);
+    assert_true(marked);
+    must(mu_store_ack_token_use(f->s, tid, 16000, &marked, &err), &err);
+    assert_false(marked);
+    must(mu_store_ack_token_use(f->s, 999999, 16000, &marked, &err), &err);
+    assert_false(marked);
+    must(mu_store_ack_token_find(f->s, hash, &found, &t, &err), &err);
+    assert_int_equal(t.used_at, 15000);
+    mu_ack_token_release(&t);
+    /* Marking is audited by the acknowledgement, not by itself. */
+    assert_int_equal(reg_audit_count(f->s), audits + 1);
+
+    /* Inside a transaction that is rolled back, a mark is undone too. */
+    char h2[MU_AUTH_HASH_HEX + 1];
+    int64_t tid2 = 0;
+    mu_secret_hash(MU_SECRET_TOKEN, "second", 6, h2);
+    must(mu_store_ack_token_create(f->s, &a, inc, "wang", h2, 20000, &tid2, &err), &err);
+    must(mu_store_begin(f->s, &err), &err);
+    must(mu_store_ack_token_use(f->s, tid2, 15000, &marked, &err), &err);
+    assert_true(marked);
+    mu_store_rollback(f->s);
+    must(mu_store_ack_token_find(f->s, h2, &found, &t, &err), &err);
+    assert_int_equal(t.used_at, 0);
+    mu_ack_token_release(&t);
+}
+
 int main(void)
 {
     const char *engine = getenv("MUSTER_TEST_ENGINE");
@@ -3206,6 +3299,7 @@ int main(void)
         T(test_timer_engine_run),
         T(test_timer_concurrent_claimers),
         T(test_attachments),
+        T(test_ack_tokens),
     };
     char group[64];
     snprintf(group, sizeof(group), "store/%s", engine);

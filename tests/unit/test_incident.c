@@ -123,9 +123,11 @@ static void test_check(void **state)
     assert_int_equal(mu_incident_check(plan, "earthquake", "IV", NULL, 0, &json, &err),
                      MU_EINVAL);
     assert_string_equal(err.msg, "unknown incident kind 'earthquake' in plan 't' (kinds: fire, flood)");
+    assert_string_equal(err.field, "kind");
     assert_null(json);
     assert_int_equal(mu_incident_check(plan, "fire", "V", NULL, 0, NULL, &err), MU_EINVAL);
     assert_string_equal(err.msg, "unknown level 'V' in plan 't' (levels: I, IV)");
+    assert_string_equal(err.field, "level");
     assert_int_equal(mu_incident_check(plan, "fire", NULL, NULL, 0, NULL, &err), MU_EINVAL);
     assert_string_equal(err.msg, "no level given (levels: I, IV)");
     struct mu_incident_kv unknown[] = {{"deaths", "1"}};

@@ -16,7 +16,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-    assertVisible, base, done, launch, login, need, newPage, pathOf, phone,
+    assertVisible, base, desktop, done, launch, login, need, newPage, pathOf, phone,
     shoot, shutdown, submit, text,
 } from './lib.mjs';
 
@@ -94,8 +94,8 @@ test('an officer reads the duty roster and sees who is on duty now', async () =>
     // yesterday's) cell holds the same people.
     await Promise.all([page.waitForURL('**/roster'),
         page.locator('header nav a[data-nav=roster]').click()]);
-    assert.match(await text(page.locator('h1')), /^值班表 · \d{4}-\d{2}/);
-    assert.ok((await text(page.locator('h1'))).includes(today.slice(0, 7)));
+    assert.equal(await text(page.locator('h1')),
+        `值班表 · ${Number(today.slice(0, 4))}年${Number(today.slice(5, 7))}月`);
     const month = page.locator('table.roster-month');
     await assertVisible(month);
     const todayCell = month.locator(`td[data-day="${today}"]`);
@@ -138,6 +138,21 @@ test('an officer reads the duty roster and sees who is on duty now', async () =>
     assert.equal(await feb.locator('li.shift.is-draft').count(), 0);
     assert.equal(await page.locator('a[data-month=prev]').getAttribute('href'), '/roster?month=2026-01');
     assert.equal(await page.locator('a[data-month=next]').getAttribute('href'), '/roster?month=2026-03');
+    assert.equal(await text(page.locator('h1')), '值班表 · 2026年2月');
+    // On a phone the grid is a list of days: no weekday header row, each day
+    // with its short weekday, and short words ("调整", the holiday mark) on
+    // one line each.
+    await page.setViewportSize(phone);
+    assert.equal(await feb.locator('thead').isVisible(), false);
+    const sat = feb.locator('td[data-day="2026-02-14"]');
+    assert.equal(await text(sat.locator('span.wd')), '周六');
+    await assertVisible(sat.locator('span.wd'));
+    for (const el of [holiday.locator('span.day-mark'), holiday.locator('a.shift-edit').first()]) {
+        const lh = parseFloat(await el.evaluate((e) => getComputedStyle(e).lineHeight));
+        const box = await el.boundingBox();
+        assert.ok(box && box.height < 1.5 * lh, `'${await text(el)}' wraps on a phone`);
+    }
+    await page.setViewportSize(desktop);
     await shoot(page, 'roster-2026-02');
     await done(page);
 });
@@ -160,6 +175,9 @@ test('a reporter sends a nil report from a phone and the board counts it', async
     assert.equal(await form.getAttribute('action'), '/checkin');
     assert.equal(await form.locator('input[name=schedule]').inputValue(), schedule);
     assert.equal(await form.locator('p.checkin-unit').getAttribute('data-unit'), reporter.unit);
+    // The schedule is named once: in the picker when there are several, else as text.
+    assert.equal(await page.locator('p.checkin-schedule').count() +
+        await page.locator('form.checkin-pick select[name=schedule]').count(), 1);
     const nil = form.locator('button[name=nil]');
     assert.equal(await text(nil), '无异常（零报告）');
     // One tap: the button is on the first screen of the phone.
@@ -409,14 +427,14 @@ test('an officer switches a register page to English and back', async () => {
     assert.equal(await text(page.locator('header nav a[data-nav=roster]')), 'Duty roster');
     await shoot(page, 'hazards-en');
     await page.goto(`${base}/roster?month=2026-02`);
-    assert.equal(await text(page.locator('h1')), 'Duty roster · 2026-02');
+    assert.equal(await text(page.locator('h1')), 'Duty roster · February 2026');
     assert.equal(await text(page.locator('td[data-day="2026-02-14"] span.day-mark')),
         'Make-up working day');
 
     await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/lang'),
         page.locator('header form#lang button[name=lang][value=zh]').click()]);
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
-    assert.match(await text(page.locator('h1')), /^值班表 · 2026-02/);
+    assert.equal(await text(page.locator('h1')), '值班表 · 2026年2月');
     await done(page);
 });
 
