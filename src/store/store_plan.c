@@ -63,15 +63,21 @@ enum mu_err mu_store_plan_put(struct mu_store *s, const struct mu_actor *actor, 
 
     int v = latest + 1;
     if (latest == 0) {
-        struct mu_db_val p[] = {MU_DB_TEXT(id), MU_DB_TEXT(title), MU_DB_INT(actor->now_ms)};
+        struct mu_db_val p[] = {MU_DB_TEXT(id), MU_DB_TEXT(title), MU_DB_INT(actor->now_ms),
+                                MU_DB_TEXT(actor->name)};
         rc = mu_db_exec(s->db,
-                        "INSERT INTO plans (id, title, created_at, latest_version) "
-                        "VALUES ($1, $2, $3, 1)",
-                        p, 3, err);
+                        "INSERT INTO plans (id, title, created_at, latest_version, loaded_at, "
+                        "loaded_by) VALUES ($1, $2, $3, 1, $3, $4)",
+                        p, 4, err);
     } else {
-        struct mu_db_val p[] = {MU_DB_TEXT(id), MU_DB_TEXT(title), MU_DB_INT(v)};
-        rc = mu_db_exec(s->db, "UPDATE plans SET title = $2, latest_version = $3 WHERE id = $1", p,
-                        3, err);
+        /* loaded_at and loaded_by repeat the latest version's, so that the
+         * plan list need not read plan_versions rows (large: source, model). */
+        struct mu_db_val p[] = {MU_DB_TEXT(id), MU_DB_TEXT(title), MU_DB_INT(v),
+                                MU_DB_INT(actor->now_ms), MU_DB_TEXT(actor->name)};
+        rc = mu_db_exec(s->db,
+                        "UPDATE plans SET title = $2, latest_version = $3, loaded_at = $4, "
+                        "loaded_by = $5 WHERE id = $1",
+                        p, 5, err);
     }
     if (rc == MU_OK) {
         struct mu_db_val p[] = {MU_DB_TEXT(id),           MU_DB_INT(v),           MU_DB_TEXT(title),
@@ -212,10 +218,8 @@ enum mu_err mu_store_plan_list(struct mu_store *s, struct mu_plan_summary **out,
     *out = NULL;
     *count = 0;
     enum mu_err rc = mu_db_query_all(s->db,
-                                     "SELECT p.id, p.title, p.latest_version, v.loaded_at, "
-                                     "v.loaded_by FROM plans AS p JOIN plan_versions AS v "
-                                     "ON v.plan_id = p.id AND v.version = p.latest_version "
-                                     "ORDER BY p.id",
+                                     "SELECT id, title, latest_version, loaded_at, loaded_by "
+                                     "FROM plans ORDER BY id",
                                      NULL, 0, sizeof(struct mu_plan_summary), read_summary,
                                      "reading plans", &v, &len, err);
     if (rc) {
