@@ -9,6 +9,7 @@
 #include "ack.h"
 #include "attachments.h"
 #include "cases.h"
+#include "checklists.h"
 #include "duty.h"
 #include "incidents.h"
 #include "registers.h"
@@ -158,6 +159,12 @@ static const struct mu_http_route routes[] = {
     {"GET", "/registers", h_page_registers, MU_ROUTE_HTML, MU_ACTION_READ},
     {"GET", "/hazards", h_page_hazards, MU_ROUTE_HTML, MU_ACTION_READ},
     {"POST", "/hazards", h_page_hazards_add, MU_ROUTE_HTML, MU_ACTION_WRITE},
+    /* inspection checklists (h_pages_checklists.c); before /hazards/{id}, which would match */
+    {"GET", "/hazards/checklists", h_page_checklists, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/hazards/checklists", h_page_checklists_add, MU_ROUTE_HTML, MU_ACTION_WRITE},
+    {"GET", "/hazards/checklists/{id}", h_page_checklist, MU_ROUTE_HTML, MU_ACTION_READ},
+    {"POST", "/hazards/checklists/{id}/inspect", h_page_checklist_inspect, MU_ROUTE_HTML,
+     MU_ACTION_WRITE},
     {"GET", "/hazards/{id}", h_page_hazard, MU_ROUTE_HTML, MU_ACTION_READ},
     {"POST", "/hazards/{id}/{action}", h_page_hazard_action, MU_ROUTE_HTML, MU_ACTION_WRITE},
     {"GET", "/drills-held", h_page_drills_held, MU_ROUTE_HTML, MU_ACTION_READ},

@@ -1,0 +1,386 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inspection checklist pages of the hazard register (issue 7): GET
+ * /hazards/checklists lists every checklist with its unit and items and,
+ * for writers, the add form (items one per line); GET
+ * /hazards/checklists/{id} shows one checklist, its past inspection rounds
+ * and the form that records a round (a checkbox per item marked failed).
+ * The pages read mu_app_checklist_show()'s JSON and the forms call
+ * mu_app_checklist_add() and mu_app_hazard_inspect(), which check every
+ * field; a good post answers 303 back to the checklist, a refused one
+ * re-renders the page with status 400 and the message naming the field.
+ * Values reach the templates as plain text: the template engine escapes
+ * them. Same patterns as h_pages_registers.c.
+ */
+#include "checklists.h"
+#include "registers.h"
+#include "web.h"
+
+#include <muster/account.h>
+#include <muster/date.h>
+#include <muster/log.h>
+#include <muster/mem.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/banned.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static const char *field(const struct mu_query *q, const char *name)
+{
+    const char *v = NULL;
+    if (!q || mu_query_get(q, name, &v, NULL))
+        return NULL;
+    return v;
+}
+
+/* A form field for a use case: NULL when absent or empty (optional fields). */
+static const char *opt(const struct mu_query *q, const char *name)
+{
+    const char *v = field(q, name);
+    return v && *v ? v : NULL;
+}
+
+static int can_write(const struct mu_webpage *pg)
+{
+    return mu_principal_can(pg->req->principal, MU_ACTION_WRITE, NULL);
+}
+
+/* The posted form as an object (without the CSRF token), or @p dflt (taken). */
+static json_t *form_values(const struct mu_query *posted, json_t *dflt)
+{
+    if (!posted)
+        return dflt ? dflt : json_object();
+    json_decref(dflt);
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < posted->n; i++)
+        if (strcmp(posted->v[i].name, MU_HTTP_CSRF_FIELD) != 0)
+            json_object_set_new(o, posted->v[i].name, json_string(posted->v[i].value));
+    return o;
+}
+
+/* The use case's JSON text (owned, freed) as a value; NULL when it does not parse. */
+static json_t *doc(char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+    mu_free(text);
+    return v;
+}
+
+/* A form post's error: the message naming the field, shown above the form. */
+static void form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err)
+{
+    const char *f = err->field[0] ? err->field : "form";
+    mu_web_set(pg, "form_error",
+               json_pack("{s:s, s:s, s:o}", "form", form, "field", f, "text",
+                         mu_web_fmt(pg, "registers.error", "msg", err->msg)));
+    json_t *e = json_object();
+    json_object_set_new(e, f, json_true());
+    mu_web_set(pg, "err", e);
+}
+
+/* The error page for a failed read: 404 for a missing record, else 500 (logged). */
+static int read_failed(struct mu_webpage *pg, enum mu_err rc, const struct mu_error *err)
+{
+    if (rc == MU_ENOTFOUND)
+        return mu_web_error(pg, 404, NULL);
+    mu_log(MU_LOG_ERROR, "http", "rid=%s checklist page: %s", pg->req->rid, err->msg);
+    return mu_web_error(pg, 500, NULL);
+}
+
+/* The flash of a redirect back after a good post: ?ok=added or ?ok=inspect. */
+static void ok_flash(struct mu_webpage *pg)
+{
+    const char *ok = field(&pg->req->query, "ok");
+    if (ok && (strcmp(ok, "added") == 0 || strcmp(ok, "inspect") == 0)) {
+        char key[64];
+        snprintf(key, sizeof(key), "checklist.ok_%s", ok);
+        mu_web_flash(pg, "ok", json_string(mu_web_t(pg, key)));
+    }
+}
+
+static void begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
+                  void *ctx)
+{
+    mu_web_begin(pg, req, resp, ctx);
+    mu_web_set(pg, "page_title", json_string(mu_web_t(pg, "checklist.title")));
+    mu_web_set(pg, "nav_registers", json_true());
+    mu_web_set(pg, "can_write", json_boolean(can_write(pg)));
+}
+
+/* Parse a posted form; 0, or the 400 page. */
+static int read_form(struct mu_webpage *pg, struct mu_query *form)
+{
+    struct mu_error err = {0};
+    mu_query_init(form);
+    if (mu_http_req_form(pg->req, form, &err))
+        return mu_web_error(pg, err.field[0] && strcmp(err.field, "Content-Type") == 0 ? 415 : 400,
+                            "form.invalid");
+    return 0;
+}
+
+/* The items of a checklist (array of strings) as [{n, text}]. */
+static json_t *numbered(json_t *items)
+{
+    json_t *a = json_array(), *it;
+    size_t i;
+    json_array_foreach(items, i, it)
+        json_array_append_new(a, json_pack("{s:I, s:O}", "n", (json_int_t)i + 1, "text", it));
+    return a;
+}
+
+/* ---------------------------------------------------------------- the list */
+
+static int checklists_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
+                           const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_checklist_show(s, 0, MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *all = doc(text), *c;
+    size_t i;
+    if (!json_is_array(all)) {
+        json_decref(all);
+        return read_failed(pg, MU_EINTERNAL, &err);
+    }
+    json_array_foreach(all, i, c) {
+        json_object_set_new(c, "item_list", numbered(json_object_get(c, "items")));
+        json_object_set_new(c, "nrounds",
+                            json_integer((json_int_t)json_array_size(json_object_get(c, "rounds"))));
+    }
+    mu_web_set(pg, "has_checklists", json_boolean(json_array_size(all) > 0));
+    mu_web_set(pg, "checklists", all);
+    mu_web_set(pg, "f_add", form_values(posted, NULL));
+    if (ferr)
+        form_error(pg, "add", ferr);
+    return mu_web_render(pg, "checklist_list", status);
+}
+
+int h_page_checklists(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    begin(&pg, req, resp, ctx);
+    ok_flash(&pg);
+    int st = checklists_page(&pg, 200, NULL, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+/*
+ * Split @p text (the textarea, one item per line) into *items pointing into
+ * @p text, which is changed: line ends cut, blank lines skipped, spaces
+ * around each item trimmed. *items owned (mu_free); 0, or -1 out of memory.
+ */
+static int split_items(char *text, const char ***items, size_t *n)
+{
+    size_t cap = 1;
+    for (const char *p = text; *p; p++)
+        cap += *p == '\n';
+    const char **v = mu_malloc(cap * sizeof(*v));
+    if (!v)
+        return -1;
+    *n = 0;
+    for (char *line = text; line;) {
+        char *nl = strchr(line, '\n'), *next = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        size_t len = strlen(line);
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+            line[--len] = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (*line)
+            v[(*n)++] = line;
+        line = next;
+    }
+    *items = v;
+    return 0;
+}
+
+int h_page_checklists_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    char *text = NULL;
+    const char **items = NULL;
+    size_t nitems = 0;
+    int64_t id = 0;
+    int st;
+    begin(&pg, req, resp, ctx);
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    const char *raw = field(&form, "items");
+    text = mu_strdup(raw ? raw : "");
+    if (!text || split_items(text, &items, &nitems)) {
+        st = read_failed(&pg, MU_ENOMEM, &err);
+        goto out;
+    }
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_checklist_add(s, &a, opt(&form, "plan"), field(&form, "name"),
+                                              field(&form, "unit"), items, nitems, &id, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    /* the use case names one "item"; the form has the "items" textarea */
+    if (strcmp(err.field, "item") == 0)
+        snprintf(err.field, sizeof(err.field), "items");
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
+        st = checklists_page(&pg, 400, &form, &err);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[80];
+        snprintf(loc, sizeof(loc), "/hazards/checklists/%lld?ok=added", (long long)id);
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_free(items);
+    mu_free(text);
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* ---------------------------------------------------------------- one checklist */
+
+/* Is item @p n ticked as failed in the posted form? */
+static int ticked(const struct mu_query *posted, json_int_t n)
+{
+    char want[24];
+    snprintf(want, sizeof(want), "%lld", (long long)n);
+    for (size_t i = 0; posted && i < posted->n; i++)
+        if (strcmp(posted->v[i].name, "failed") == 0 && strcmp(posted->v[i].value, want) == 0)
+            return 1;
+    return 0;
+}
+
+static int checklist_page(struct mu_webpage *pg, int64_t id, int status,
+                          const struct mu_query *posted, const struct mu_error *ferr)
+{
+    struct mu_error err = {0};
+    char *text = NULL;
+    struct mu_store *s = mu_http_store_acquire(pg->env);
+    enum mu_err rc = s ? mu_app_checklist_show(s, id, MU_REG_JSON, &text, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg->env);
+    if (rc)
+        return read_failed(pg, rc, &err);
+    json_t *c = doc(text), *it, *r, *f;
+    if (!json_is_object(c)) {
+        json_decref(c);
+        return read_failed(pg, MU_EINTERNAL, &err);
+    }
+    json_t *items = json_object_get(c, "items");
+    json_t *list = numbered(items);
+    size_t i, k;
+    json_array_foreach(list, i, it)
+        json_object_set_new(it, "checked",
+                            json_boolean(ticked(posted, json_integer_value(json_object_get(it, "n")))));
+    json_object_set_new(c, "item_list", list);
+    json_array_foreach(json_object_get(c, "rounds"), i, r) {
+        json_t *fl = json_array();
+        json_array_foreach(json_object_get(r, "failed"), k, f) {
+            json_int_t n = json_integer_value(f);
+            json_t *t = n >= 1 ? json_array_get(items, (size_t)n - 1) : NULL;
+            json_array_append_new(fl, json_pack("{s:I, s:s}", "n", n, "text",
+                                                json_string_value(t) ? json_string_value(t) : ""));
+        }
+        json_object_set_new(r, "has_failed", json_boolean(json_array_size(fl) > 0));
+        json_object_set_new(r, "nfailed", json_integer((json_int_t)json_array_size(fl)));
+        json_object_set_new(r, "failed_items", fl);
+    }
+    mu_web_set(pg, "has_rounds", json_boolean(json_array_size(json_object_get(c, "rounds")) > 0));
+    mu_web_set(pg, "checklist", c);
+    char today[11];
+    mu_date_format(mu_web_today(), today);
+    mu_web_set(pg, "f_inspect", form_values(posted, json_pack("{s:s}", "date", today)));
+    if (ferr)
+        form_error(pg, "inspect", ferr);
+    return mu_web_render(pg, "checklist", status);
+}
+
+int h_page_checklist(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    begin(&pg, req, resp, ctx);
+    ok_flash(&pg);
+    int st = id > 0 ? checklist_page(&pg, id, 200, NULL, NULL) : mu_web_error(&pg, 404, NULL);
+    mu_web_end(&pg);
+    return st;
+}
+
+/* The ticked "failed" checkboxes joined with commas ("2,5"); owned, NULL out of memory. */
+static char *failed_list(const struct mu_query *form)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < form->n; i++)
+        if (strcmp(form->v[i].name, "failed") == 0)
+            len += strlen(form->v[i].value) + 1;
+    char *out = mu_malloc(len), *p = out;
+    if (!out)
+        return NULL;
+    *p = '\0';
+    for (size_t i = 0; i < form->n; i++) {
+        if (strcmp(form->v[i].name, "failed") != 0)
+            continue;
+        size_t l = strlen(form->v[i].value);
+        if (p != out)
+            *p++ = ',';
+        memcpy(p, form->v[i].value, l + 1);
+        p += l;
+    }
+    return out;
+}
+
+int h_page_checklist_inspect(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_webpage pg;
+    struct mu_query form;
+    struct mu_error err = {0};
+    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    char *failed = NULL;
+    int st;
+    begin(&pg, req, resp, ctx);
+    mu_query_init(&form);
+    if (id < 1) {
+        st = mu_web_error(&pg, 404, NULL);
+        goto out;
+    }
+    if ((st = read_form(&pg, &form)))
+        goto out;
+    if (!(failed = failed_list(&form))) {
+        st = read_failed(&pg, MU_ENOMEM, &err);
+        goto out;
+    }
+    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_store *s = mu_http_store_acquire(pg.env);
+    enum mu_err rc = s ? mu_app_hazard_inspect(s, &a, id, field(&form, "by"), field(&form, "date"),
+                                               failed, opt(&form, "note") ? field(&form, "note") : "", NULL,
+                                               NULL, &err)
+                       : mu_error_set(&err, MU_ESTORE, "no database");
+    mu_http_store_release(pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(err.field, "checklist") == 0) {
+        st = mu_web_error(&pg, 404, NULL);
+    } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
+        st = checklist_page(&pg, id, 400, &form, &err);
+    } else if (rc) {
+        st = read_failed(&pg, MU_EINTERNAL, &err);
+    } else {
+        char loc[80];
+        snprintf(loc, sizeof(loc), "/hazards/checklists/%lld?ok=inspect", (long long)id);
+        st = mu_web_redirect(resp, loc);
+    }
+out:
+    mu_free(failed);
+    mu_query_release(&form);
+    mu_web_end(&pg);
+    return st;
+}
