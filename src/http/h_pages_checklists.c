@@ -27,98 +27,9 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static const char *field(const struct mu_query *q, const char *name)
-{
-    const char *v = NULL;
-    if (!q || mu_query_get(q, name, &v, NULL))
-        return NULL;
-    return v;
-}
+/* The page helpers are h_pages_registers.c's (registers.h). */
 
-/* A form field for a use case: NULL when absent or empty (optional fields). */
-static const char *opt(const struct mu_query *q, const char *name)
-{
-    const char *v = field(q, name);
-    return v && *v ? v : NULL;
-}
-
-static int can_write(const struct mu_webpage *pg)
-{
-    return mu_principal_can(pg->req->principal, MU_ACTION_WRITE, NULL);
-}
-
-/* The posted form as an object (without the CSRF token), or @p dflt (taken). */
-static json_t *form_values(const struct mu_query *posted, json_t *dflt)
-{
-    if (!posted)
-        return dflt ? dflt : json_object();
-    json_decref(dflt);
-    json_t *o = json_object();
-    for (size_t i = 0; o && i < posted->n; i++)
-        if (strcmp(posted->v[i].name, MU_HTTP_CSRF_FIELD) != 0)
-            json_object_set_new(o, posted->v[i].name, json_string(posted->v[i].value));
-    return o;
-}
-
-/* The use case's JSON text (owned, freed) as a value; NULL when it does not parse. */
-static json_t *doc(char *text)
-{
-    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
-    mu_free(text);
-    return v;
-}
-
-/* A form post's error: the message naming the field, shown above the form. */
-static void form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err)
-{
-    const char *f = err->field[0] ? err->field : "form";
-    mu_web_set(pg, "form_error",
-               json_pack("{s:s, s:s, s:o}", "form", form, "field", f, "text",
-                         mu_web_fmt(pg, "registers.error", "msg", err->msg)));
-    json_t *e = json_object();
-    json_object_set_new(e, f, json_true());
-    mu_web_set(pg, "err", e);
-}
-
-/* The error page for a failed read: 404 for a missing record, else 500 (logged). */
-static int read_failed(struct mu_webpage *pg, enum mu_err rc, const struct mu_error *err)
-{
-    if (rc == MU_ENOTFOUND)
-        return mu_web_error(pg, 404, NULL);
-    mu_log(MU_LOG_ERROR, "http", "rid=%s checklist page: %s", pg->req->rid, err->msg);
-    return mu_web_error(pg, 500, NULL);
-}
-
-/* The flash of a redirect back after a good post: ?ok=added or ?ok=inspect. */
-static void ok_flash(struct mu_webpage *pg)
-{
-    const char *ok = field(&pg->req->query, "ok");
-    if (ok && (strcmp(ok, "added") == 0 || strcmp(ok, "inspect") == 0)) {
-        char key[64];
-        snprintf(key, sizeof(key), "checklist.ok_%s", ok);
-        mu_web_flash(pg, "ok", json_string(mu_web_t(pg, key)));
-    }
-}
-
-static void begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
-                  void *ctx)
-{
-    mu_web_begin(pg, req, resp, ctx);
-    mu_web_set(pg, "page_title", json_string(mu_web_t(pg, "checklist.title")));
-    mu_web_set(pg, "nav_registers", json_true());
-    mu_web_set(pg, "can_write", json_boolean(can_write(pg)));
-}
-
-/* Parse a posted form; 0, or the 400 page. */
-static int read_form(struct mu_webpage *pg, struct mu_query *form)
-{
-    struct mu_error err = {0};
-    mu_query_init(form);
-    if (mu_http_req_form(pg->req, form, &err))
-        return mu_web_error(pg, err.field[0] && strcmp(err.field, "Content-Type") == 0 ? 415 : 400,
-                            "form.invalid");
-    return 0;
-}
+static const char *const ok_words[] = {"added", "inspect", NULL};
 
 /* The items of a checklist (array of strings) as [{n, text}]. */
 static json_t *numbered(json_t *items)
@@ -142,12 +53,12 @@ static int checklists_page(struct mu_webpage *pg, int status, const struct mu_qu
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *all = doc(text), *c;
+        return mu_web_reg_read_failed(pg, "checklist", rc, &err);
+    json_t *all = mu_web_reg_doc(text), *c;
     size_t i;
     if (!json_is_array(all)) {
         json_decref(all);
-        return read_failed(pg, MU_EINTERNAL, &err);
+        return mu_web_reg_read_failed(pg, "checklist", MU_EINTERNAL, &err);
     }
     json_array_foreach(all, i, c) {
         json_object_set_new(c, "item_list", numbered(json_object_get(c, "items")));
@@ -156,17 +67,17 @@ static int checklists_page(struct mu_webpage *pg, int status, const struct mu_qu
     }
     mu_web_set(pg, "has_checklists", json_boolean(json_array_size(all) > 0));
     mu_web_set(pg, "checklists", all);
-    mu_web_set(pg, "f_add", form_values(posted, NULL));
+    mu_web_set(pg, "f_add", mu_web_reg_form_values(posted, NULL));
     if (ferr)
-        form_error(pg, "add", ferr);
+        mu_web_reg_form_error(pg, "add", ferr);
     return mu_web_render(pg, "checklist_list", status);
 }
 
 int h_page_checklists(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_webpage pg;
-    begin(&pg, req, resp, ctx);
-    ok_flash(&pg);
+    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
+    mu_web_reg_ok_flash(&pg, "checklist", ok_words);
     int st = checklists_page(&pg, 200, NULL, NULL);
     mu_web_end(&pg);
     return st;
@@ -213,19 +124,20 @@ int h_page_checklists_add(struct mu_http_req *req, struct mu_http_resp *resp, vo
     size_t nitems = 0;
     int64_t id = 0;
     int st;
-    begin(&pg, req, resp, ctx);
-    if ((st = read_form(&pg, &form)))
+    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
-    const char *raw = field(&form, "items");
+    const char *raw = mu_web_reg_field(&form, "items");
     text = mu_strdup(raw ? raw : "");
     if (!text || split_items(text, &items, &nitems)) {
-        st = read_failed(&pg, MU_ENOMEM, &err);
+        st = mu_web_reg_read_failed(&pg, "checklist", MU_ENOMEM, &err);
         goto out;
     }
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_checklist_add(s, &a, opt(&form, "plan"), field(&form, "name"),
-                                              field(&form, "unit"), items, nitems, &id, &err)
+    enum mu_err rc = s ? mu_app_checklist_add(
+                             s, &a, mu_web_reg_opt(&form, "plan"), mu_web_reg_field(&form, "name"),
+                             mu_web_reg_field(&form, "unit"), items, nitems, &id, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     /* the use case names one "item"; the form has the "items" textarea */
@@ -234,7 +146,7 @@ int h_page_checklists_add(struct mu_http_req *req, struct mu_http_resp *resp, vo
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
         st = checklists_page(&pg, 400, &form, &err);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "checklist", MU_EINTERNAL, &err);
     } else {
         char loc[80];
         snprintf(loc, sizeof(loc), "/hazards/checklists/%lld?ok=added", (long long)id);
@@ -271,11 +183,11 @@ static int checklist_page(struct mu_webpage *pg, int64_t id, int status,
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *c = doc(text), *it, *r, *f;
+        return mu_web_reg_read_failed(pg, "checklist", rc, &err);
+    json_t *c = mu_web_reg_doc(text), *it, *r, *f;
     if (!json_is_object(c)) {
         json_decref(c);
-        return read_failed(pg, MU_EINTERNAL, &err);
+        return mu_web_reg_read_failed(pg, "checklist", MU_EINTERNAL, &err);
     }
     json_t *items = json_object_get(c, "items");
     json_t *list = numbered(items);
@@ -300,9 +212,9 @@ static int checklist_page(struct mu_webpage *pg, int64_t id, int status,
     mu_web_set(pg, "checklist", c);
     char today[11];
     mu_date_format(mu_web_today(), today);
-    mu_web_set(pg, "f_inspect", form_values(posted, json_pack("{s:s}", "date", today)));
+    mu_web_set(pg, "f_inspect", mu_web_reg_form_values(posted, json_pack("{s:s}", "date", today)));
     if (ferr)
-        form_error(pg, "inspect", ferr);
+        mu_web_reg_form_error(pg, "inspect", ferr);
     return mu_web_render(pg, "checklist", status);
 }
 
@@ -310,8 +222,8 @@ int h_page_checklist(struct mu_http_req *req, struct mu_http_resp *resp, void *c
 {
     struct mu_webpage pg;
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    begin(&pg, req, resp, ctx);
-    ok_flash(&pg);
+    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
+    mu_web_reg_ok_flash(&pg, "checklist", ok_words);
     int st = id > 0 ? checklist_page(&pg, id, 200, NULL, NULL) : mu_web_error(&pg, 404, NULL);
     mu_web_end(&pg);
     return st;
@@ -348,31 +260,33 @@ int h_page_checklist_inspect(struct mu_http_req *req, struct mu_http_resp *resp,
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
     char *failed = NULL;
     int st;
-    begin(&pg, req, resp, ctx);
+    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
     mu_query_init(&form);
     if (id < 1) {
         st = mu_web_error(&pg, 404, NULL);
         goto out;
     }
-    if ((st = read_form(&pg, &form)))
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
     if (!(failed = failed_list(&form))) {
-        st = read_failed(&pg, MU_ENOMEM, &err);
+        st = mu_web_reg_read_failed(&pg, "checklist", MU_ENOMEM, &err);
         goto out;
     }
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_hazard_inspect(s, &a, id, field(&form, "by"), field(&form, "date"),
-                                               failed, opt(&form, "note") ? field(&form, "note") : "", NULL,
-                                               NULL, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
+    enum mu_err rc =
+        s ? mu_app_hazard_inspect(
+                s, &a, id, mu_web_reg_field(&form, "by"), mu_web_reg_field(&form, "date"), failed,
+                mu_web_reg_opt(&form, "note") ? mu_web_reg_field(&form, "note") : "", NULL, NULL,
+                &err)
+          : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     if (rc == MU_ENOTFOUND && strcmp(err.field, "checklist") == 0) {
         st = mu_web_error(&pg, 404, NULL);
     } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
         st = checklist_page(&pg, id, 400, &form, &err);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "checklist", MU_EINTERNAL, &err);
     } else {
         char loc[80];
         snprintf(loc, sizeof(loc), "/hazards/checklists/%lld?ok=inspect", (long long)id);

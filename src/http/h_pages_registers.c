@@ -43,7 +43,7 @@ static const char *const drill_kinds[] = {"fire-evacuation", "earthquake", "floo
 
 /* ---------------------------------------------------------------- helpers */
 
-static const char *field(const struct mu_query *q, const char *name)
+const char *mu_web_reg_field(const struct mu_query *q, const char *name)
 {
     const char *v = NULL;
     if (!q || mu_query_get(q, name, &v, NULL))
@@ -52,9 +52,9 @@ static const char *field(const struct mu_query *q, const char *name)
 }
 
 /* A form field for a use case: NULL when absent or empty (optional fields). */
-static const char *opt(const struct mu_query *q, const char *name)
+const char *mu_web_reg_opt(const struct mu_query *q, const char *name)
 {
-    const char *v = field(q, name);
+    const char *v = mu_web_reg_field(q, name);
     return v && *v ? v : NULL;
 }
 
@@ -66,7 +66,7 @@ static int in_list(const char *v, const char *const *list)
     return 0;
 }
 
-static int can_write(const struct mu_webpage *pg)
+int mu_web_reg_can_write(const struct mu_webpage *pg)
 {
     return mu_principal_can(pg->req->principal, MU_ACTION_WRITE, NULL);
 }
@@ -119,7 +119,7 @@ static json_t *plan_options(struct mu_store *s, const char *selected)
 }
 
 /* The posted form as an object (without the CSRF token), or @p dflt (taken). */
-static json_t *form_values(const struct mu_query *posted, json_t *dflt)
+json_t *mu_web_reg_form_values(const struct mu_query *posted, json_t *dflt)
 {
     if (!posted)
         return dflt ? dflt : json_object();
@@ -132,7 +132,7 @@ static json_t *form_values(const struct mu_query *posted, json_t *dflt)
 }
 
 /* The use case's JSON text (owned, freed) as a value; NULL when it does not parse. */
-static json_t *doc(char *text)
+json_t *mu_web_reg_doc(char *text)
 {
     json_t *v = text ? json_loads(text, 0, NULL) : NULL;
     mu_free(text);
@@ -140,7 +140,7 @@ static json_t *doc(char *text)
 }
 
 /* A form post's error: the message naming the field, shown above the form. */
-static void form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err)
+void mu_web_reg_form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err)
 {
     const char *f = err->field[0] ? err->field : "form";
     mu_web_set(pg, "form_error",
@@ -152,18 +152,19 @@ static void form_error(struct mu_webpage *pg, const char *form, const struct mu_
 }
 
 /* The error page for a failed read: 404 for a missing record, else 500 (logged). */
-static int read_failed(struct mu_webpage *pg, enum mu_err rc, const struct mu_error *err)
+int mu_web_reg_read_failed(struct mu_webpage *pg, const char *what, enum mu_err rc,
+                           const struct mu_error *err)
 {
     if (rc == MU_ENOTFOUND)
         return mu_web_error(pg, 404, NULL);
-    mu_log(MU_LOG_ERROR, "http", "rid=%s register page: %s", pg->req->rid, err->msg);
+    mu_log(MU_LOG_ERROR, "http", "rid=%s %s page: %s", pg->req->rid, what, err->msg);
     return mu_web_error(pg, 500, NULL);
 }
 
 /* The flash of a redirect back after a good post: ?ok=WORD, one of @p words. */
-static void ok_flash(struct mu_webpage *pg, const char *prefix, const char *const *words)
+void mu_web_reg_ok_flash(struct mu_webpage *pg, const char *prefix, const char *const *words)
 {
-    const char *ok = field(&pg->req->query, "ok");
+    const char *ok = mu_web_reg_field(&pg->req->query, "ok");
     if (in_list(ok, words)) {
         char key[64];
         snprintf(key, sizeof(key), "%s.ok_%s", prefix, ok);
@@ -171,17 +172,17 @@ static void ok_flash(struct mu_webpage *pg, const char *prefix, const char *cons
     }
 }
 
-static void begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
-                  void *ctx, const char *title_key)
+void mu_web_reg_begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
+                      void *ctx, const char *title_key)
 {
     mu_web_begin(pg, req, resp, ctx);
     mu_web_set(pg, "page_title", json_string(mu_web_t(pg, title_key)));
     mu_web_set(pg, "nav_registers", json_true());
-    mu_web_set(pg, "can_write", json_boolean(can_write(pg)));
+    mu_web_set(pg, "can_write", json_boolean(mu_web_reg_can_write(pg)));
 }
 
 /* Parse a posted form; 0, or the 400 page. */
-static int read_form(struct mu_webpage *pg, struct mu_query *form)
+int mu_web_reg_read_form(struct mu_webpage *pg, struct mu_query *form)
 {
     struct mu_error err = {0};
     mu_query_init(form);
@@ -229,7 +230,7 @@ int h_page_registers(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     size_t warnings = 0;
     int64_t now = mu_http_now_ms();
     int st;
-    begin(&pg, req, resp, ctx, "registers.title");
+    mu_web_reg_begin(&pg, req, resp, ctx, "registers.title");
     struct mu_store *s = mu_http_store_acquire(pg.env);
     enum mu_err rc = !s ? mu_error_set(&err, MU_ESTORE, "no database")
                         : mu_app_hazard_list(s, 0, now, MU_REG_JSON, &h, &err);
@@ -251,10 +252,11 @@ int h_page_registers(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     }
     mu_http_store_release(pg.env);
     if (rc) {
-        st = read_failed(&pg, rc, &err);
+        st = mu_web_reg_read_failed(&pg, "register", rc, &err);
         goto out;
     }
-    json_t *jh = doc(h), *jho = doc(ho), *jd = doc(d), *jr = doc(r), *jra = doc(ra), *jc = doc(c);
+    json_t *jh = mu_web_reg_doc(h), *jho = mu_web_reg_doc(ho), *jd = mu_web_reg_doc(d),
+           *jr = mu_web_reg_doc(r), *jra = mu_web_reg_doc(ra), *jc = mu_web_reg_doc(c);
     h = ho = d = r = ra = c = NULL;
     json_t *counts = json_pack(
         "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "hazards", (json_int_t)json_array_size(jh),
@@ -303,8 +305,9 @@ static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query
 {
     struct mu_error err = {0};
     const struct mu_query *q = &pg->req->query;
-    const char *state = opt(q, "state"), *severity = opt(q, "severity"), *unit = opt(q, "unit");
-    int overdue = opt(q, "overdue") && strcmp(opt(q, "overdue"), "1") == 0;
+    const char *state = mu_web_reg_opt(q, "state"), *severity = mu_web_reg_opt(q, "severity"),
+               *unit = mu_web_reg_opt(q, "unit");
+    int overdue = mu_web_reg_opt(q, "overdue") && strcmp(mu_web_reg_opt(q, "overdue"), "1") == 0;
     if ((state && !in_list(state, states)) || (severity && !in_list(severity, severities)))
         return mu_web_error(pg, 400, NULL);
     char *text = NULL;
@@ -313,11 +316,11 @@ static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query
     enum mu_err rc = s ? mu_app_hazard_list(s, overdue, mu_http_now_ms(), MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     if (rc == MU_OK)
-        plans = plan_options(s, posted ? field(posted, "plan") : NULL);
+        plans = plan_options(s, posted ? mu_web_reg_field(posted, "plan") : NULL);
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *all = doc(text), *items = json_array(), *hz;
+        return mu_web_reg_read_failed(pg, "register", rc, &err);
+    json_t *all = mu_web_reg_doc(text), *items = json_array(), *hz;
     size_t i;
     json_array_foreach(all, i, hz) {
         if ((state && strcmp(state, json_string_value(json_object_get(hz, "state"))) != 0) ||
@@ -337,12 +340,13 @@ static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query
                          options(pg, severities, "hazard.severity", severity)));
     mu_web_set(pg, "xlsx_href",
                json_string(overdue ? "/api/v1/hazards.xlsx?overdue=1" : "/api/v1/hazards.xlsx"));
-    mu_web_set(pg, "f_add", form_values(posted, NULL));
+    mu_web_set(pg, "f_add", mu_web_reg_form_values(posted, NULL));
     mu_web_set(pg, "add_severities",
-               options(pg, severities, "hazard.severity", posted ? field(posted, "severity") : "medium"));
+               options(pg, severities, "hazard.severity",
+                       posted ? mu_web_reg_field(posted, "severity") : "medium"));
     mu_web_set(pg, "plans", plans ? plans : json_array());
     if (ferr)
-        form_error(pg, "add", ferr);
+        mu_web_reg_form_error(pg, "add", ferr);
     return mu_web_render(pg, "hazard_list", status);
 }
 
@@ -350,8 +354,8 @@ int h_page_hazards(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx
 {
     static const char *const oks[] = {"added", NULL};
     struct mu_webpage pg;
-    begin(&pg, req, resp, ctx, "hazard.title");
-    ok_flash(&pg, "hazard", oks);
+    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
+    mu_web_reg_ok_flash(&pg, "hazard", oks);
     int st = hazards_page(&pg, 200, NULL, NULL);
     mu_web_end(&pg);
     return st;
@@ -363,16 +367,16 @@ int h_page_hazards_add(struct mu_http_req *req, struct mu_http_resp *resp, void 
     struct mu_query form;
     struct mu_error err = {0};
     int st;
-    begin(&pg, req, resp, ctx, "hazard.title");
-    if ((st = read_form(&pg, &form)))
+    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
-    struct mu_hazard_input in = {.plan = opt(&form, "plan"),
-                                 .place = field(&form, "place"),
-                                 .description = field(&form, "description"),
-                                 .severity = field(&form, "severity"),
-                                 .unit = field(&form, "unit"),
-                                 .owner = field(&form, "owner"),
-                                 .due = field(&form, "due")};
+    struct mu_hazard_input in = {.plan = mu_web_reg_opt(&form, "plan"),
+                                 .place = mu_web_reg_field(&form, "place"),
+                                 .description = mu_web_reg_field(&form, "description"),
+                                 .severity = mu_web_reg_field(&form, "severity"),
+                                 .unit = mu_web_reg_field(&form, "unit"),
+                                 .owner = mu_web_reg_field(&form, "owner"),
+                                 .due = mu_web_reg_field(&form, "due")};
     struct mu_actor a = mu_http_reg_actor(req);
     int64_t id = 0;
     struct mu_store *s = mu_http_store_acquire(pg.env);
@@ -382,7 +386,7 @@ int h_page_hazards_add(struct mu_http_req *req, struct mu_http_resp *resp, void 
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
         st = hazards_page(&pg, 400, &form, &err);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     } else {
         char loc[64];
         snprintf(loc, sizeof(loc), "/hazards/%lld?ok=added", (long long)id);
@@ -405,11 +409,11 @@ static int hazard_page(struct mu_webpage *pg, int64_t id, int status, const char
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *hz = doc(text), *ev;
+        return mu_web_reg_read_failed(pg, "register", rc, &err);
+    json_t *hz = mu_web_reg_doc(text), *ev;
     if (!json_is_object(hz)) {
         json_decref(hz);
-        return read_failed(pg, MU_EINTERNAL, &err);
+        return mu_web_reg_read_failed(pg, "register", MU_EINTERNAL, &err);
     }
     size_t i;
     hazard_labels(pg, hz);
@@ -424,7 +428,7 @@ static int hazard_page(struct mu_webpage *pg, int64_t id, int status, const char
     const char *owner = json_string_value(json_object_get(hz, "owner"));
     int open = state && strcmp(state, "open") == 0;
     int rectified = state && strcmp(state, "rectified") == 0;
-    int w = can_write(pg);
+    int w = mu_web_reg_can_write(pg);
     mu_web_set(pg, "may_rectify", json_boolean(w && open));
     mu_web_set(pg, "may_verify", json_boolean(w && rectified));
     mu_web_set(pg, "may_change", json_boolean(w && (open || rectified)));
@@ -437,11 +441,11 @@ static int hazard_page(struct mu_webpage *pg, int64_t id, int status, const char
                        : k == 2 ? json_pack("{s:s, s:o}", "owner", owner ? owner : "", "due",
                                             json_incref(json_object_get(hz, "due")))
                                 : json_object();
-        mu_web_set(pg, key, form_values(mine ? posted : NULL, dflt));
+        mu_web_set(pg, key, mu_web_reg_form_values(mine ? posted : NULL, dflt));
     }
     mu_web_set(pg, "hazard", hz);
     if (ferr)
-        form_error(pg, action, ferr);
+        mu_web_reg_form_error(pg, action, ferr);
     return mu_web_render(pg, "hazard", status);
 }
 
@@ -450,8 +454,8 @@ int h_page_hazard(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
     static const char *const oks[] = {"added", "rectify", "verify", "assign", "notes", NULL};
     struct mu_webpage pg;
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    begin(&pg, req, resp, ctx, "hazard.title");
-    ok_flash(&pg, "hazard", oks);
+    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
+    mu_web_reg_ok_flash(&pg, "hazard", oks);
     int st = id > 0 ? hazard_page(&pg, id, 200, NULL, NULL, NULL) : mu_web_error(&pg, 404, NULL);
     mu_web_end(&pg);
     return st;
@@ -466,13 +470,13 @@ int h_page_hazard_action(struct mu_http_req *req, struct mu_http_resp *resp, voi
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
     const char *action = mu_http_req_param(req, "action");
     int st;
-    begin(&pg, req, resp, ctx, "hazard.title");
+    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
     mu_query_init(&form);
     if (id < 1 || !in_list(action, actions)) {
         st = mu_web_error(&pg, 404, NULL);
         goto out;
     }
-    if ((st = read_form(&pg, &form)))
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
@@ -480,20 +484,22 @@ int h_page_hazard_action(struct mu_http_req *req, struct mu_http_resp *resp, voi
     if (!s)
         rc = mu_error_set(&err, MU_ESTORE, "no database");
     else if (strcmp(action, "rectify") == 0)
-        rc = mu_app_hazard_rectify(s, &a, id, field(&form, "by"), opt(&form, "note"), &err);
+        rc = mu_app_hazard_rectify(s, &a, id, mu_web_reg_field(&form, "by"),
+                                   mu_web_reg_opt(&form, "note"), &err);
     else if (strcmp(action, "verify") == 0)
-        rc = mu_app_hazard_verify(s, &a, id, field(&form, "by"), &err);
+        rc = mu_app_hazard_verify(s, &a, id, mu_web_reg_field(&form, "by"), &err);
     else if (strcmp(action, "assign") == 0)
-        rc = mu_app_hazard_assign(s, &a, id, field(&form, "owner"), opt(&form, "due"), &err);
+        rc = mu_app_hazard_assign(s, &a, id, mu_web_reg_field(&form, "owner"),
+                                  mu_web_reg_opt(&form, "due"), &err);
     else
-        rc = mu_app_hazard_note(s, &a, id, field(&form, "text"), &err);
+        rc = mu_app_hazard_note(s, &a, id, mu_web_reg_field(&form, "text"), &err);
     mu_http_store_release(pg.env);
     if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0) {
         st = mu_web_error(&pg, 404, NULL);
     } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) {
         st = hazard_page(&pg, id, rc == MU_ECONFLICT ? 409 : 400, action, &form, &err);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     } else {
         char loc[80];
         snprintf(loc, sizeof(loc), "/hazards/%lld?ok=%s", (long long)id, action);
@@ -543,7 +549,7 @@ static void term_status(struct mu_webpage *pg, struct mu_store *s, const char *k
         mu_web_set(pg, key, json_pack("{s:b, s:s}", "unset", 1, "message", err.msg));
         return;
     }
-    json_t *d = doc(text), *line;
+    json_t *d = mu_web_reg_doc(text), *line;
     size_t i;
     if (!json_is_object(d)) {
         json_decref(d);
@@ -571,22 +577,22 @@ static int drills_page(struct mu_webpage *pg, int status, const struct mu_query 
     enum mu_err rc = s ? mu_app_drill_list(s, NULL, MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     if (rc == MU_OK) {
-        plans = plan_options(s, posted ? field(posted, "plan") : NULL);
+        plans = plan_options(s, posted ? mu_web_reg_field(posted, "plan") : NULL);
         term_status(pg, s, "term");
     }
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *items = doc(text), *d;
+        return mu_web_reg_read_failed(pg, "register", rc, &err);
+    json_t *items = mu_web_reg_doc(text), *d;
     size_t i;
     json_array_foreach(items, i, d) drill_fields(pg, d);
     mu_web_set(pg, "drills", items ? items : json_array());
     mu_web_set(pg, "has_drills", json_boolean(json_array_size(items) > 0));
     char today[11];
     mu_date_format(mu_web_today(), today);
-    mu_web_set(pg, "f_add", form_values(posted, json_pack("{s:s}", "date", today)));
+    mu_web_set(pg, "f_add", mu_web_reg_form_values(posted, json_pack("{s:s}", "date", today)));
     json_t *kinds = json_array();
-    const char *want = posted ? field(posted, "kind") : NULL;
+    const char *want = posted ? mu_web_reg_field(posted, "kind") : NULL;
     for (size_t k = 0; kinds && drill_kinds[k]; k++)
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", drill_kinds[k], "label",
                                                mu_drill_kind_label(drill_kinds[k]), "selected",
@@ -594,14 +600,14 @@ static int drills_page(struct mu_webpage *pg, int status, const struct mu_query 
     mu_web_set(pg, "kinds", kinds);
     mu_web_set(pg, "plans", plans ? plans : json_array());
     if (ferr)
-        form_error(pg, "add", ferr);
+        mu_web_reg_form_error(pg, "add", ferr);
     return mu_web_render(pg, "drillrec_list", status);
 }
 
 int h_page_drills_held(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_webpage pg;
-    begin(&pg, req, resp, ctx, "drillrec.title");
+    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
     int st = drills_page(&pg, 200, NULL, NULL);
     mu_web_end(&pg);
     return st;
@@ -635,22 +641,22 @@ int h_page_drills_held_add(struct mu_http_req *req, struct mu_http_resp *resp, v
     const char *findings[MU_REG_MAX_ITEMS];
     char *ftext = NULL;
     int st;
-    begin(&pg, req, resp, ctx, "drillrec.title");
-    if ((st = read_form(&pg, &form)))
+    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
-    const char *f = field(&form, "findings");
+    const char *f = mu_web_reg_field(&form, "findings");
     ftext = mu_strdup(f ? f : "");
     if (!ftext) {
         st = mu_web_error(&pg, 500, NULL);
         goto out;
     }
-    struct mu_drill_input in = {.plan = opt(&form, "plan"),
-                                .date = field(&form, "date"),
-                                .kind = field(&form, "kind"),
-                                .scenario = field(&form, "scenario"),
-                                .participants = field(&form, "participants"),
-                                .duration = field(&form, "duration"),
-                                .evacuation = opt(&form, "evacuation"),
+    struct mu_drill_input in = {.plan = mu_web_reg_opt(&form, "plan"),
+                                .date = mu_web_reg_field(&form, "date"),
+                                .kind = mu_web_reg_field(&form, "kind"),
+                                .scenario = mu_web_reg_field(&form, "scenario"),
+                                .participants = mu_web_reg_field(&form, "participants"),
+                                .duration = mu_web_reg_field(&form, "duration"),
+                                .evacuation = mu_web_reg_opt(&form, "evacuation"),
                                 .findings = findings};
     in.nfindings = lines(ftext, findings, MU_REG_MAX_ITEMS);
     struct mu_actor a = mu_http_reg_actor(req);
@@ -662,7 +668,7 @@ int h_page_drills_held_add(struct mu_http_req *req, struct mu_http_resp *resp, v
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
         st = drills_page(&pg, 400, &form, &err);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     } else {
         char loc[64];
         snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=added", (long long)id);
@@ -685,11 +691,11 @@ static int drill_page(struct mu_webpage *pg, int64_t id, int status, const char 
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *d = doc(text), *fnd;
+        return mu_web_reg_read_failed(pg, "register", rc, &err);
+    json_t *d = mu_web_reg_doc(text), *fnd;
     if (!json_is_object(d)) {
         json_decref(d);
-        return read_failed(pg, MU_EINTERNAL, &err);
+        return mu_web_reg_read_failed(pg, "register", MU_EINTERNAL, &err);
     }
     drill_fields(pg, d);
     json_t *findings = json_array();
@@ -701,10 +707,12 @@ static int drill_page(struct mu_webpage *pg, int64_t id, int status, const char 
     json_object_set_new(d, "has_tasks", json_boolean(json_array_size(json_object_get(d, "tasks"))));
     json_object_set_new(d, "has_sim", json_boolean(!json_is_null(json_object_get(d, "simulation"))));
     mu_web_set(pg, "drill", d);
-    mu_web_set(pg, "f_task", form_values(which && strcmp(which, "task") == 0 ? posted : NULL, NULL));
-    mu_web_set(pg, "f_done", form_values(which && strcmp(which, "done") == 0 ? posted : NULL, NULL));
+    mu_web_set(pg, "f_task",
+               mu_web_reg_form_values(which && strcmp(which, "task") == 0 ? posted : NULL, NULL));
+    mu_web_set(pg, "f_done",
+               mu_web_reg_form_values(which && strcmp(which, "done") == 0 ? posted : NULL, NULL));
     if (ferr)
-        form_error(pg, which, ferr);
+        mu_web_reg_form_error(pg, which, ferr);
     return mu_web_render(pg, "drillrec", status);
 }
 
@@ -713,8 +721,8 @@ int h_page_drill_held(struct mu_http_req *req, struct mu_http_resp *resp, void *
     static const char *const oks[] = {"added", "task", "done", NULL};
     struct mu_webpage pg;
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    begin(&pg, req, resp, ctx, "drillrec.title");
-    ok_flash(&pg, "drillrec", oks);
+    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
+    mu_web_reg_ok_flash(&pg, "drillrec", oks);
     int st = id > 0 ? drill_page(&pg, id, 200, NULL, NULL, NULL) : mu_web_error(&pg, 404, NULL);
     mu_web_end(&pg);
     return st;
@@ -727,24 +735,25 @@ int h_page_drill_task_add(struct mu_http_req *req, struct mu_http_resp *resp, vo
     struct mu_error err = {0};
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
     int st;
-    begin(&pg, req, resp, ctx, "drillrec.title");
+    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
     mu_query_init(&form);
     if (id < 1) {
         st = mu_web_error(&pg, 404, NULL);
         goto out;
     }
-    if ((st = read_form(&pg, &form)))
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
-    int64_t finding = mu_http_reg_parse_id(opt(&form, "finding"));
+    int64_t finding = mu_http_reg_parse_id(mu_web_reg_opt(&form, "finding"));
     struct mu_actor a = mu_http_reg_actor(req);
     int64_t task = 0;
     struct mu_store *s = mu_http_store_acquire(pg.env);
     enum mu_err rc;
-    if (opt(&form, "finding") && (finding < 1 || finding > MU_REG_MAX_ITEMS))
+    if (mu_web_reg_opt(&form, "finding") && (finding < 1 || finding > MU_REG_MAX_ITEMS))
         rc = mu_error_field(&err, MU_EINVAL, "finding", "finding: not the number of a finding");
     else
-        rc = s ? mu_app_drill_task_add(s, &a, id, (int)finding, opt(&form, "text"),
-                                       field(&form, "owner"), field(&form, "due"), &task, &err)
+        rc = s ? mu_app_drill_task_add(s, &a, id, (int)finding, mu_web_reg_opt(&form, "text"),
+                                       mu_web_reg_field(&form, "owner"),
+                                       mu_web_reg_field(&form, "due"), &task, &err)
                : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0) {
@@ -752,7 +761,7 @@ int h_page_drill_task_add(struct mu_http_req *req, struct mu_http_resp *resp, vo
     } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) {
         st = drill_page(&pg, id, 400, "task", &form, &err);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     } else {
         char loc[64];
         snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=task", (long long)id);
@@ -771,19 +780,19 @@ int h_page_drill_task_done(struct mu_http_req *req, struct mu_http_resp *resp, v
     struct mu_error err = {0};
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
     int st;
-    begin(&pg, req, resp, ctx, "drillrec.title");
+    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
     mu_query_init(&form);
     if (id < 1) {
         st = mu_web_error(&pg, 404, NULL);
         goto out;
     }
-    if ((st = read_form(&pg, &form)))
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
     /* The form says which drill page to return to. */
-    int64_t drill = mu_http_reg_parse_id(field(&form, "drill"));
+    int64_t drill = mu_http_reg_parse_id(mu_web_reg_field(&form, "drill"));
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_drill_task_done(s, &a, id, field(&form, "by"), &err)
+    enum mu_err rc = s ? mu_app_drill_task_done(s, &a, id, mu_web_reg_field(&form, "by"), &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     if (rc == MU_ENOTFOUND && (strcmp(err.field, "id") == 0 || drill < 1)) {
@@ -793,7 +802,7 @@ int h_page_drill_task_done(struct mu_http_req *req, struct mu_http_resp *resp, v
     } else if (rc == MU_EINVAL || rc == MU_ECONFLICT) {
         st = mu_web_error(&pg, rc == MU_ECONFLICT ? 409 : 400, NULL);
     } else if (rc) {
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     } else {
         char loc[64];
         if (drill > 0)
@@ -829,7 +838,7 @@ static int resources_page(struct mu_webpage *pg, int status, const char *which,
                           const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
-    const char *af = opt(&pg->req->query, "alerts");
+    const char *af = mu_web_reg_opt(&pg->req->query, "alerts");
     int alerts = af && strcmp(af, "1") == 0;
     char *text = NULL;
     json_t *plans = NULL;
@@ -838,13 +847,14 @@ static int resources_page(struct mu_webpage *pg, int status, const char *which,
                                               MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     if (rc == MU_OK)
-        plans = plan_options(s, posted ? field(posted, "plan") : NULL);
+        plans = plan_options(s, posted ? mu_web_reg_field(posted, "plan") : NULL);
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *items = doc(text), *r;
+        return mu_web_reg_read_failed(pg, "register", rc, &err);
+    json_t *items = mu_web_reg_doc(text), *r;
     size_t i;
-    const char *sel = which && strcmp(which, "adjust") == 0 ? field(posted, "resource") : NULL;
+    const char *sel =
+        which && strcmp(which, "adjust") == 0 ? mu_web_reg_field(posted, "resource") : NULL;
     json_t *choices = json_array();
     json_array_foreach(items, i, r) {
         resource_fields(pg, r);
@@ -860,16 +870,18 @@ static int resources_page(struct mu_webpage *pg, int status, const char *which,
     mu_web_set(pg, "xlsx_href",
                json_string(alerts ? "/api/v1/resources.xlsx?alerts=1" : "/api/v1/resources.xlsx"));
     int add = which && strcmp(which, "add") == 0;
-    mu_web_set(pg, "f_add", form_values(add ? posted : NULL, NULL));
-    mu_web_set(pg, "f_adjust", form_values(add ? NULL : posted, NULL));
+    mu_web_set(pg, "f_add", mu_web_reg_form_values(add ? posted : NULL, NULL));
+    mu_web_set(pg, "f_adjust", mu_web_reg_form_values(add ? NULL : posted, NULL));
     mu_web_set(pg, "categories",
-               options(pg, categories, "resource.category", add ? field(posted, "category") : "supply"));
+               options(pg, categories, "resource.category",
+                       add ? mu_web_reg_field(posted, "category") : "supply"));
     mu_web_set(pg, "statuses",
-               options(pg, statuses, "resource.status", add ? field(posted, "status") : "available"));
+               options(pg, statuses, "resource.status",
+                       add ? mu_web_reg_field(posted, "status") : "available"));
     mu_web_set(pg, "choices", choices);
     mu_web_set(pg, "plans", plans ? plans : json_array());
     if (ferr)
-        form_error(pg, which, ferr);
+        mu_web_reg_form_error(pg, which, ferr);
     return mu_web_render(pg, "resource_list", status);
 }
 
@@ -877,8 +889,8 @@ int h_page_resources(struct mu_http_req *req, struct mu_http_resp *resp, void *c
 {
     static const char *const oks[] = {"added", "adjust", NULL};
     struct mu_webpage pg;
-    begin(&pg, req, resp, ctx, "resource.title");
-    ok_flash(&pg, "resource", oks);
+    mu_web_reg_begin(&pg, req, resp, ctx, "resource.title");
+    mu_web_reg_ok_flash(&pg, "resource", oks);
     int st = resources_page(&pg, 200, NULL, NULL, NULL);
     mu_web_end(&pg);
     return st;
@@ -890,19 +902,19 @@ int h_page_resources_add(struct mu_http_req *req, struct mu_http_resp *resp, voi
     struct mu_query form;
     struct mu_error err = {0};
     int st;
-    begin(&pg, req, resp, ctx, "resource.title");
-    if ((st = read_form(&pg, &form)))
+    mu_web_reg_begin(&pg, req, resp, ctx, "resource.title");
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
-    struct mu_resource_input in = {.plan = opt(&form, "plan"),
-                                   .name = field(&form, "name"),
-                                   .category = opt(&form, "category"),
-                                   .quantity = field(&form, "quantity"),
-                                   .unit_of_measure = field(&form, "unit_of_measure"),
-                                   .location = opt(&form, "location"),
-                                   .custodian = opt(&form, "custodian"),
-                                   .status = opt(&form, "status"),
-                                   .expires = opt(&form, "expires"),
-                                   .min = opt(&form, "min")};
+    struct mu_resource_input in = {.plan = mu_web_reg_opt(&form, "plan"),
+                                   .name = mu_web_reg_field(&form, "name"),
+                                   .category = mu_web_reg_opt(&form, "category"),
+                                   .quantity = mu_web_reg_field(&form, "quantity"),
+                                   .unit_of_measure = mu_web_reg_field(&form, "unit_of_measure"),
+                                   .location = mu_web_reg_opt(&form, "location"),
+                                   .custodian = mu_web_reg_opt(&form, "custodian"),
+                                   .status = mu_web_reg_opt(&form, "status"),
+                                   .expires = mu_web_reg_opt(&form, "expires"),
+                                   .min = mu_web_reg_opt(&form, "min")};
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
     enum mu_err rc = s ? mu_app_resource_add(s, &a, &in, NULL, &err)
@@ -913,7 +925,7 @@ int h_page_resources_add(struct mu_http_req *req, struct mu_http_resp *resp, voi
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
         st = resources_page(&pg, 400, "add", &form, &err);
     else if (rc)
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     else
         st = mu_web_redirect(resp, "/resources?ok=added");
 out:
@@ -928,18 +940,18 @@ int h_page_resources_adjust(struct mu_http_req *req, struct mu_http_resp *resp, 
     struct mu_query form;
     struct mu_error err = {0};
     int st;
-    begin(&pg, req, resp, ctx, "resource.title");
-    if ((st = read_form(&pg, &form)))
+    mu_web_reg_begin(&pg, req, resp, ctx, "resource.title");
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
-    int64_t id = mu_http_reg_parse_id(field(&form, "resource"));
+    int64_t id = mu_http_reg_parse_id(mu_web_reg_field(&form, "resource"));
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
     enum mu_err rc;
     if (id < 1)
         rc = mu_error_field(&err, MU_EINVAL, "resource", "resource: choose a resource");
     else
-        rc = s ? mu_app_resource_move(s, &a, id, MU_MOVE_ADJUST, field(&form, "by"), 0,
-                                      field(&form, "reason"), NULL, &err)
+        rc = s ? mu_app_resource_move(s, &a, id, MU_MOVE_ADJUST, mu_web_reg_field(&form, "by"), 0,
+                                      mu_web_reg_field(&form, "reason"), NULL, &err)
                : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0)
@@ -947,7 +959,7 @@ int h_page_resources_adjust(struct mu_http_req *req, struct mu_http_resp *resp, 
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT)
         st = resources_page(&pg, 400, "adjust", &form, &err);
     else if (rc)
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     else
         st = mu_web_redirect(resp, "/resources?ok=adjust");
 out:
@@ -968,11 +980,11 @@ static int contacts_page(struct mu_webpage *pg, int status, const struct mu_quer
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
     if (rc)
-        return read_failed(pg, rc, &err);
-    json_t *dir = doc(text), *c, *p, *r;
+        return mu_web_reg_read_failed(pg, "register", rc, &err);
+    json_t *dir = mu_web_reg_doc(text), *c, *p, *r;
     if (!json_is_object(dir)) {
         json_decref(dir);
-        return read_failed(pg, MU_EINTERNAL, &err);
+        return mu_web_reg_read_failed(pg, "register", MU_EINTERNAL, &err);
     }
     size_t i, k;
     json_array_foreach(json_object_get(dir, "contacts"), i, c)
@@ -995,12 +1007,12 @@ static int contacts_page(struct mu_webpage *pg, int status, const struct mu_quer
                json_boolean(json_array_size(json_object_get(dir, "contacts")) > 0));
     mu_web_set(pg, "has_staff", json_boolean(json_array_size(json_object_get(dir, "staff")) > 0));
     json_decref(dir);
-    mu_web_set(pg, "f_add", form_values(posted, NULL));
+    mu_web_set(pg, "f_add", mu_web_reg_form_values(posted, NULL));
     mu_web_set(pg, "categories",
                options(pg, contact_categories, "contact.category",
-                       posted ? field(posted, "category") : "other"));
+                       posted ? mu_web_reg_field(posted, "category") : "other"));
     if (ferr)
-        form_error(pg, "add", ferr);
+        mu_web_reg_form_error(pg, "add", ferr);
     return mu_web_render(pg, "contact_list", status);
 }
 
@@ -1008,8 +1020,8 @@ int h_page_contacts(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
 {
     static const char *const oks[] = {"added", "removed", NULL};
     struct mu_webpage pg;
-    begin(&pg, req, resp, ctx, "contact.title");
-    ok_flash(&pg, "contact", oks);
+    mu_web_reg_begin(&pg, req, resp, ctx, "contact.title");
+    mu_web_reg_ok_flash(&pg, "contact", oks);
     int st = contacts_page(&pg, 200, NULL, NULL);
     mu_web_end(&pg);
     return st;
@@ -1021,20 +1033,21 @@ int h_page_contacts_add(struct mu_http_req *req, struct mu_http_resp *resp, void
     struct mu_query form;
     struct mu_error err = {0};
     int st;
-    begin(&pg, req, resp, ctx, "contact.title");
-    if ((st = read_form(&pg, &form)))
+    mu_web_reg_begin(&pg, req, resp, ctx, "contact.title");
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_contact_add(s, &a, field(&form, "name"), field(&form, "phone"),
-                                            opt(&form, "category"), opt(&form, "note"), NULL,
-                                            &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
+    enum mu_err rc =
+        s ? mu_app_contact_add(s, &a, mu_web_reg_field(&form, "name"),
+                               mu_web_reg_field(&form, "phone"), mu_web_reg_opt(&form, "category"),
+                               mu_web_reg_opt(&form, "note"), NULL, &err)
+          : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     if (rc == MU_EINVAL)
         st = contacts_page(&pg, 400, &form, &err);
     else if (rc)
-        st = read_failed(&pg, MU_EINTERNAL, &err);
+        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
     else
         st = mu_web_redirect(resp, "/contacts?ok=added");
 out:
@@ -1050,13 +1063,13 @@ int h_page_contact_remove(struct mu_http_req *req, struct mu_http_resp *resp, vo
     struct mu_error err = {0};
     int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
     int st;
-    begin(&pg, req, resp, ctx, "contact.title");
+    mu_web_reg_begin(&pg, req, resp, ctx, "contact.title");
     mu_query_init(&form);
     if (id < 1) {
         st = mu_web_error(&pg, 404, NULL);
         goto out;
     }
-    if ((st = read_form(&pg, &form)))
+    if ((st = mu_web_reg_read_form(&pg, &form)))
         goto out;
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(pg.env);
@@ -1064,7 +1077,7 @@ int h_page_contact_remove(struct mu_http_req *req, struct mu_http_resp *resp, vo
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg.env);
     if (rc)
-        st = read_failed(&pg, rc, &err);
+        st = mu_web_reg_read_failed(&pg, "register", rc, &err);
     else
         st = mu_web_redirect(resp, "/contacts?ok=removed");
 out:
@@ -1137,7 +1150,7 @@ void mu_web_card_registers(struct mu_webpage *pg)
         mu_free(r);
         return;
     }
-    json_t *hz = doc(h), *res = doc(r), *x;
+    json_t *hz = mu_web_reg_doc(h), *res = mu_web_reg_doc(r), *x;
     json_t *term = json_incref(json_object_get(pg->data, "registers_term"));
     json_object_del(pg->data, "registers_term");
     json_t *hl = json_array(), *rl = json_array(), *dl = json_array();

@@ -2,8 +2,9 @@
 /*
  * The preparedness registers (台账) in the server: the JSON API of hazards
  * (h_hazards.c), drills held (h_drills_held.c), resources (h_resources.c)
- * and contacts (h_contacts.c), their web pages (h_pages_registers.c) and the
- * helpers they share (h_hazards.c). Every handler calls the use cases of
+ * and contacts (h_contacts.c), their web pages (h_pages_registers.c, whose
+ * page helpers h_pages_checklists.c also uses) and the helpers they share
+ * (h_hazards.c). Every handler calls the use cases of
  * <muster/register.h>, which check the input field by field; the handlers
  * only move text between JSON or forms and those functions. See
  * docs/internals/registers.md and web.md ("Register pages").
@@ -93,6 +94,43 @@ struct mu_webpage;
  * that may read organisation-wide data.
  */
 void mu_web_card_registers(struct mu_webpage *pg);
+
+/* ---- page helpers (h_pages_registers.c), shared with h_pages_checklists.c ---- */
+
+/** Field @p name of @p q (may be NULL), or NULL; borrowed from @p q. */
+const char *mu_web_reg_field(const struct mu_query *q, const char *name);
+
+/** A form field for a use case: NULL when absent or empty (optional fields). */
+const char *mu_web_reg_opt(const struct mu_query *q, const char *name);
+
+/** Whether the page's principal may write. */
+int mu_web_reg_can_write(const struct mu_webpage *pg);
+
+/** The posted form as an object (without the CSRF token), or @p dflt (taken); owned. */
+json_t *mu_web_reg_form_values(const struct mu_query *posted, json_t *dflt);
+
+/** The use case's JSON text (owned, freed) as a value (owned); NULL when it does not parse. */
+json_t *mu_web_reg_doc(char *text);
+
+/** A form post's error: the message naming the field, shown above form @p form. */
+void mu_web_reg_form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err);
+
+/**
+ * The error page for a failed read: 404 for a missing record, else 500,
+ * logged as "@p what page: message".
+ */
+int mu_web_reg_read_failed(struct mu_webpage *pg, const char *what, enum mu_err rc,
+                           const struct mu_error *err);
+
+/** The flash of a redirect back after a good post: ?ok=WORD, one of @p words (NULL-ended). */
+void mu_web_reg_ok_flash(struct mu_webpage *pg, const char *prefix, const char *const *words);
+
+/** Begin a register page titled by catalogue key @p title_key (nav, can_write set). */
+void mu_web_reg_begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
+                      void *ctx, const char *title_key);
+
+/** Parse a posted form into @p form (caller frees it); 0, or the 400/415 page. */
+int mu_web_reg_read_form(struct mu_webpage *pg, struct mu_query *form);
 
 /* ---- API handlers ---- */
 int h_hazards_list(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);

@@ -309,45 +309,37 @@ void mu_drill_tasks_free(struct mu_drill_task *v, size_t n)
     mu_free(v);
 }
 
+/* Read one row of mu_store_drill_tasks into @p item. */
+static enum mu_err read_drill_task(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_drill_task *t = item;
+    t->id = mu_db_int(r, 0);
+    t->drill_id = mu_db_int(r, 1);
+    t->text = mu_db_dup(r, 2);
+    t->owner = mu_db_dup(r, 3);
+    t->due = day_of(mu_db_text(r, 4));
+    t->done_at = mu_db_int(r, 5);
+    t->done_by = mu_db_dup(r, 6);
+    t->created_at = mu_db_int(r, 7);
+    if (!t->text || !t->owner || !t->done_by)
+        return oom(err);
+    return MU_OK;
+}
+
 enum mu_err mu_store_drill_tasks(struct mu_store *s, int64_t drill_id, struct mu_drill_task **out,
                                  size_t *n, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_drill_task *v = NULL;
-    size_t count = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t count = 0;
     *out = NULL;
     *n = 0;
     struct mu_db_val p[] = {MU_DB_INT(drill_id)};
-    enum mu_err rc = mu_db_query(s->db,
-                                 "SELECT id, drill_id, text, owner, due_day, done_at, done_by, "
-                                 "created_at FROM drill_tasks WHERE drill_id = $1 OR $1 = 0 "
-                                 "ORDER BY id",
-                                 p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (count == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct mu_drill_task *nv = mu_realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = oom(err);
-                break;
-            }
-            v = nv;
-            cap = nc;
-        }
-        struct mu_drill_task *t = &v[count++];
-        t->id = mu_db_int(r, 0);
-        t->drill_id = mu_db_int(r, 1);
-        t->text = mu_db_dup(r, 2);
-        t->owner = mu_db_dup(r, 3);
-        t->due = day_of(mu_db_text(r, 4));
-        t->done_at = mu_db_int(r, 5);
-        t->done_by = mu_db_dup(r, 6);
-        t->created_at = mu_db_int(r, 7);
-        if (!t->text || !t->owner || !t->done_by)
-            rc = oom(err);
-    }
-    mu_db_finish(r);
+    enum mu_err rc = mu_db_query_all(s->db,
+                                     "SELECT id, drill_id, text, owner, due_day, done_at, done_by, "
+                                     "created_at FROM drill_tasks WHERE drill_id = $1 OR $1 = 0 "
+                                     "ORDER BY id",
+                                     p, 1, sizeof(struct mu_drill_task), read_drill_task,
+                                     "reading drills", &v, &count, err);
     if (rc) {
         mu_drill_tasks_free(v, count);
         return rc;

@@ -476,46 +476,35 @@ static enum mu_err read_items(const char *text, struct mu_checklist *c, struct m
     return MU_OK;
 }
 
+/* Read one row of mu_store_checklist_list into @p item. */
+static enum mu_err read_checklist(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_checklist *c = item;
+    c->id = mu_db_int(r, 0);
+    c->plan_id = mu_db_dup(r, 1);
+    c->unit = mu_db_dup(r, 2);
+    c->name = mu_db_dup(r, 3);
+    c->created_at = mu_db_int(r, 5);
+    c->created_by = mu_db_dup(r, 6);
+    if (!c->plan_id || !c->unit || !c->name || !c->created_by)
+        return oom(err);
+    return read_items(mu_db_text(r, 4), c, err);
+}
+
 enum mu_err mu_store_checklist_list(struct mu_store *s, int64_t id, struct mu_checklist **out,
                                     size_t *n, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_checklist *v = NULL;
-    size_t count = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t count = 0;
     *out = NULL;
     *n = 0;
     struct mu_db_val p[] = {MU_DB_INT(id)};
-    enum mu_err rc = mu_db_query(s->db,
-                                 "SELECT id, plan_id, unit, name, items_json, created_at, "
-                                 "created_by FROM hazard_checklists WHERE id = $1 OR $1 = 0 "
-                                 "ORDER BY id",
-                                 p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (count == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct mu_checklist *nv = mu_realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = oom(err);
-                break;
-            }
-            v = nv;
-            cap = nc;
-        }
-        struct mu_checklist *c = &v[count++];
-        memset(c, 0, sizeof(*c));
-        c->id = mu_db_int(r, 0);
-        c->plan_id = mu_db_dup(r, 1);
-        c->unit = mu_db_dup(r, 2);
-        c->name = mu_db_dup(r, 3);
-        c->created_at = mu_db_int(r, 5);
-        c->created_by = mu_db_dup(r, 6);
-        if (!c->plan_id || !c->unit || !c->name || !c->created_by)
-            rc = oom(err);
-        else
-            rc = read_items(mu_db_text(r, 4), c, err);
-    }
-    mu_db_finish(r);
+    enum mu_err rc = mu_db_query_all(s->db,
+                                     "SELECT id, plan_id, unit, name, items_json, created_at, "
+                                     "created_by FROM hazard_checklists WHERE id = $1 OR $1 = 0 "
+                                     "ORDER BY id",
+                                     p, 1, sizeof(struct mu_checklist), read_checklist,
+                                     "reading hazards", &v, &count, err);
     if (rc == MU_OK && id != 0 && count == 0)
         rc = mu_error_field(err, MU_ENOTFOUND, "checklist", "no checklist %lld", (long long)id);
     if (rc) {
@@ -596,51 +585,42 @@ void mu_rounds_free(struct mu_round *v, size_t n)
     mu_free(v);
 }
 
+/* Read one row of mu_store_round_list into @p item. */
+static enum mu_err read_round(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_round *x = item;
+    x->id = mu_db_int(r, 0);
+    x->checklist_id = mu_db_int(r, 1);
+    x->day = day_of(mu_db_text(r, 2));
+    x->inspector = mu_db_dup(r, 3);
+    x->note = mu_db_dup(r, 4);
+    x->failed = (size_t)mu_db_int(r, 6);
+    x->created_at = mu_db_int(r, 7);
+    json_t *arr = json_loads(mu_db_text(r, 5) ? mu_db_text(r, 5) : "[]", 0, NULL);
+    x->nitems = json_array_size(arr);
+    x->passed = mu_calloc(x->nitems ? x->nitems : 1, sizeof(int));
+    for (size_t i = 0; x->passed && i < x->nitems; i++)
+        x->passed[i] = json_integer_value(json_array_get(arr, i)) != 0;
+    json_decref(arr);
+    if (!x->inspector || !x->note || !x->passed)
+        return oom(err);
+    return MU_OK;
+}
+
 enum mu_err mu_store_round_list(struct mu_store *s, int64_t checklist_id, struct mu_round **out,
                                 size_t *n, struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_round *v = NULL;
-    size_t count = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t count = 0;
     *out = NULL;
     *n = 0;
     struct mu_db_val p[] = {MU_DB_INT(checklist_id)};
-    enum mu_err rc = mu_db_query(s->db,
-                                 "SELECT id, checklist_id, day, inspector, note, results_json, "
-                                 "failed, created_at FROM hazard_rounds WHERE checklist_id = $1 OR "
-                                 "$1 = 0 ORDER BY day, id",
-                                 p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (count == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct mu_round *nv = mu_realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = oom(err);
-                break;
-            }
-            v = nv;
-            cap = nc;
-        }
-        struct mu_round *x = &v[count++];
-        memset(x, 0, sizeof(*x));
-        x->id = mu_db_int(r, 0);
-        x->checklist_id = mu_db_int(r, 1);
-        x->day = day_of(mu_db_text(r, 2));
-        x->inspector = mu_db_dup(r, 3);
-        x->note = mu_db_dup(r, 4);
-        x->failed = (size_t)mu_db_int(r, 6);
-        x->created_at = mu_db_int(r, 7);
-        json_t *arr = json_loads(mu_db_text(r, 5) ? mu_db_text(r, 5) : "[]", 0, NULL);
-        x->nitems = json_array_size(arr);
-        x->passed = mu_calloc(x->nitems ? x->nitems : 1, sizeof(int));
-        for (size_t i = 0; x->passed && i < x->nitems; i++)
-            x->passed[i] = json_integer_value(json_array_get(arr, i)) != 0;
-        json_decref(arr);
-        if (!x->inspector || !x->note || !x->passed)
-            rc = oom(err);
-    }
-    mu_db_finish(r);
+    enum mu_err rc = mu_db_query_all(
+        s->db,
+        "SELECT id, checklist_id, day, inspector, note, results_json, "
+        "failed, created_at FROM hazard_rounds WHERE checklist_id = $1 OR "
+        "$1 = 0 ORDER BY day, id",
+        p, 1, sizeof(struct mu_round), read_round, "reading hazards", &v, &count, err);
     if (rc) {
         mu_rounds_free(v, count);
         return rc;

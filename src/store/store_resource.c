@@ -304,47 +304,39 @@ static enum mu_resource_move_kind move_kind(const char *s)
     return MU_MOVE_ADD;
 }
 
+/* Read one row of mu_store_resource_movements into @p item. */
+static enum mu_err read_movement(struct mu_db_rows *r, void *item, struct mu_error *err)
+{
+    struct mu_resource_movement *m = item;
+    m->id = mu_db_int(r, 0);
+    m->resource_id = mu_db_int(r, 1);
+    m->kind = move_kind(mu_db_text(r, 2));
+    m->delta = mu_db_int(r, 3);
+    m->after = mu_db_int(r, 4);
+    m->incident = mu_db_int(r, 5);
+    m->reason = mu_db_dup(r, 6);
+    m->actor = mu_db_dup(r, 7);
+    m->at = mu_db_int(r, 8);
+    if (!m->reason || !m->actor)
+        return oom(err);
+    return MU_OK;
+}
+
 enum mu_err mu_store_resource_movements(struct mu_store *s, int64_t id,
                                         struct mu_resource_movement **out, size_t *n,
                                         struct mu_error *err)
 {
-    struct mu_db_rows *r = NULL;
-    struct mu_resource_movement *v = NULL;
-    size_t count = 0, cap = 0;
-    int has = 0;
+    void *v = NULL;
+    size_t count = 0;
     *out = NULL;
     *n = 0;
     struct mu_db_val p[] = {MU_DB_INT(id)};
-    enum mu_err rc = mu_db_query(s->db,
-                                 "SELECT id, resource_id, kind, delta, quantity_after, "
-                                 "incident_id, reason, actor, at FROM resource_movements "
-                                 "WHERE resource_id = $1 ORDER BY id",
-                                 p, 1, &r, err);
-    while (rc == MU_OK && (rc = mu_db_next(r, &has, err)) == MU_OK && has) {
-        if (count == cap) {
-            size_t nc = cap ? cap * 2 : 8;
-            struct mu_resource_movement *nv = mu_realloc(v, nc * sizeof(*v));
-            if (!nv) {
-                rc = oom(err);
-                break;
-            }
-            v = nv;
-            cap = nc;
-        }
-        struct mu_resource_movement *m = &v[count++];
-        m->id = mu_db_int(r, 0);
-        m->resource_id = mu_db_int(r, 1);
-        m->kind = move_kind(mu_db_text(r, 2));
-        m->delta = mu_db_int(r, 3);
-        m->after = mu_db_int(r, 4);
-        m->incident = mu_db_int(r, 5);
-        m->reason = mu_db_dup(r, 6);
-        m->actor = mu_db_dup(r, 7);
-        m->at = mu_db_int(r, 8);
-        if (!m->reason || !m->actor)
-            rc = oom(err);
-    }
-    mu_db_finish(r);
+    enum mu_err rc = mu_db_query_all(s->db,
+                                     "SELECT id, resource_id, kind, delta, quantity_after, "
+                                     "incident_id, reason, actor, at FROM resource_movements "
+                                     "WHERE resource_id = $1 ORDER BY id",
+                                     p, 1, sizeof(struct mu_resource_movement), read_movement,
+                                     "reading resources", &v, &count, err);
     if (rc) {
         mu_resource_movements_free(v, count);
         return rc;
