@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <muster/date.h>
 #include <muster/mem.h>
 
 #include "util/banned.h"
@@ -151,4 +152,22 @@ enum mu_err mu_store_check_actor(const struct mu_actor *a, struct mu_error *err)
         return mu_error_field(err, MU_EINVAL, "actor", "actor name is longer than %d bytes",
                               MU_STORE_MAX_NAME);
     return MU_OK;
+}
+
+enum mu_err mu_store_check_str(const char *field, const char *v, size_t max, int may_be_empty,
+                               struct mu_error *err)
+{
+    if (!v || (!may_be_empty && !*v))
+        return mu_error_field(err, MU_EINVAL, field, "%s is empty", field);
+    if (strlen(v) > max)
+        return mu_error_field(err, MU_EINVAL, field, "%s is longer than %zu bytes", field, max);
+    return MU_OK;
+}
+
+int32_t mu_store_day_of(const char *s)
+{
+    int32_t d = 0;
+    if (!s || mu_date_parse(s, strlen(s), &d, NULL))
+        return -1;
+    return d;
 }

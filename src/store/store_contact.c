@@ -15,16 +15,6 @@
 
 #include "util/banned.h"
 
-static enum mu_err check_str(const char *field, const char *v, size_t max, int may_be_empty,
-                             struct mu_error *err)
-{
-    if (!v || (!may_be_empty && !*v))
-        return mu_error_field(err, MU_EINVAL, field, "%s is empty", field);
-    if (strlen(v) > max)
-        return mu_error_field(err, MU_EINVAL, field, "%s is longer than %zu bytes", field, max);
-    return MU_OK;
-}
-
 enum mu_err mu_store_contact_add(struct mu_store *s, const struct mu_actor *actor,
                                  const char *name, const char *phone, const char *category,
                                  const char *note, int64_t *id, struct mu_error *err)
@@ -33,10 +23,10 @@ enum mu_err mu_store_contact_add(struct mu_store *s, const struct mu_actor *acto
     int64_t new_id = 0;
     int found = 0;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("name", name, MU_REG_MAX_LINE, 0, err)) ||
-        (rc = check_str("phone", phone, MU_REG_MAX_LINE, 0, err)) ||
-        (rc = check_str("category", category, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("note", note ? note : "", MU_REG_MAX_TEXT, 1, err)))
+        (rc = mu_store_check_str("name", name, MU_REG_MAX_LINE, 0, err)) ||
+        (rc = mu_store_check_str("phone", phone, MU_REG_MAX_LINE, 0, err)) ||
+        (rc = mu_store_check_str("category", category, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("note", note ? note : "", MU_REG_MAX_TEXT, 1, err)))
         return rc;
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;

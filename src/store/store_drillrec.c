@@ -16,27 +16,9 @@
 
 #include "util/banned.h"
 
-static enum mu_err check_str(const char *field, const char *v, size_t max, int may_be_empty,
-                             struct mu_error *err)
-{
-    if (!v || (!may_be_empty && !*v))
-        return mu_error_field(err, MU_EINVAL, field, "%s is empty", field);
-    if (strlen(v) > max)
-        return mu_error_field(err, MU_EINVAL, field, "%s is longer than %zu bytes", field, max);
-    return MU_OK;
-}
-
 static enum mu_err oom(struct mu_error *err)
 {
     return mu_error_set(err, MU_ENOMEM, "out of memory reading drills");
-}
-
-static int32_t day_of(const char *s)
-{
-    int32_t d = 0;
-    if (!s || mu_date_parse(s, strlen(s), &d, NULL))
-        return -1;
-    return d;
 }
 
 enum mu_err mu_store_drill_add(struct mu_store *s, const struct mu_actor *actor,
@@ -47,11 +29,11 @@ enum mu_err mu_store_drill_add(struct mu_store *s, const struct mu_actor *actor,
     int64_t new_id = 0;
     int found = 0;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("plan", d->plan_id, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("kind", d->kind, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("scenario", d->scenario, MU_REG_MAX_TEXT, 0, err)) ||
+        (rc = mu_store_check_str("plan", d->plan_id, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("kind", d->kind, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("scenario", d->scenario, MU_REG_MAX_TEXT, 0, err)) ||
         (d->simulation_json &&
-         (rc = check_str("simulation", d->simulation_json, MU_REG_MAX_SIM, 1, err))))
+         (rc = mu_store_check_str("simulation", d->simulation_json, MU_REG_MAX_SIM, 1, err))))
         return rc;
     if (d->participants < 0)
         return mu_error_field(err, MU_EINVAL, "participants", "participants is negative");
@@ -62,7 +44,7 @@ enum mu_err mu_store_drill_add(struct mu_store *s, const struct mu_actor *actor,
                               MU_REG_MAX_ITEMS);
     json_t *arr = json_array();
     for (size_t i = 0; rc == MU_OK && i < d->nfindings; i++) {
-        if ((rc = check_str("finding", d->findings[i], MU_REG_MAX_TEXT, 0, err)))
+        if ((rc = mu_store_check_str("finding", d->findings[i], MU_REG_MAX_TEXT, 0, err)))
             break;
         if (!arr || json_array_append_new(arr, json_string(d->findings[i])))
             rc = mu_error_field(err, MU_EINVAL, "finding", "finding %zu is not UTF-8", i + 1);
@@ -140,7 +122,7 @@ static enum mu_err read_drill(struct mu_db_rows *r, int with_sim, struct mu_dril
     memset(d, 0, sizeof(*d));
     d->id = mu_db_int(r, 0);
     d->plan_id = mu_db_dup(r, 1);
-    d->day = day_of(mu_db_text(r, 2));
+    d->day = mu_store_day_of(mu_db_text(r, 2));
     d->kind = mu_db_dup(r, 3);
     d->scenario = mu_db_dup(r, 4);
     d->participants = mu_db_int(r, 5);
@@ -233,8 +215,8 @@ enum mu_err mu_store_drill_task_add(struct mu_store *s, const struct mu_actor *a
     int found = 0;
     char ds[11];
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("text", text, MU_REG_MAX_TEXT, 0, err)) ||
-        (rc = check_str("owner", owner, MU_REG_MAX_ID, 0, err)))
+        (rc = mu_store_check_str("text", text, MU_REG_MAX_TEXT, 0, err)) ||
+        (rc = mu_store_check_str("owner", owner, MU_REG_MAX_ID, 0, err)))
         return rc;
     mu_date_format(due, ds);
     if ((rc = mu_store_tx_enter(s, err)))
@@ -273,7 +255,7 @@ enum mu_err mu_store_drill_task_done(struct mu_store *s, const struct mu_actor *
     int64_t done_at = 0;
     int found = 0;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("by", by, MU_REG_MAX_ID, 0, err)))
+        (rc = mu_store_check_str("by", by, MU_REG_MAX_ID, 0, err)))
         return rc;
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
@@ -317,7 +299,7 @@ static enum mu_err read_drill_task(struct mu_db_rows *r, void *item, struct mu_e
     t->drill_id = mu_db_int(r, 1);
     t->text = mu_db_dup(r, 2);
     t->owner = mu_db_dup(r, 3);
-    t->due = day_of(mu_db_text(r, 4));
+    t->due = mu_store_day_of(mu_db_text(r, 4));
     t->done_at = mu_db_int(r, 5);
     t->done_by = mu_db_dup(r, 6);
     t->created_at = mu_db_int(r, 7);

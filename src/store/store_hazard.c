@@ -18,27 +18,9 @@
 
 #include "util/banned.h"
 
-static enum mu_err check_str(const char *field, const char *v, size_t max, int may_be_empty,
-                             struct mu_error *err)
-{
-    if (!v || (!may_be_empty && !*v))
-        return mu_error_field(err, MU_EINVAL, field, "%s is empty", field);
-    if (strlen(v) > max)
-        return mu_error_field(err, MU_EINVAL, field, "%s is longer than %zu bytes", field, max);
-    return MU_OK;
-}
-
 static enum mu_err oom(struct mu_error *err)
 {
     return mu_error_set(err, MU_ENOMEM, "out of memory reading hazards");
-}
-
-static int32_t day_of(const char *s)
-{
-    int32_t d = 0;
-    if (!s || mu_date_parse(s, strlen(s), &d, NULL))
-        return -1;
-    return d;
 }
 
 static enum mu_err event_tx(struct mu_store *s, const struct mu_actor *actor, int64_t id,
@@ -62,11 +44,11 @@ enum mu_err mu_store_hazard_add(struct mu_store *s, const struct mu_actor *actor
     int found = 0;
     char due[11];
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("plan", h->plan_id, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("place", h->place, MU_REG_MAX_LINE, 0, err)) ||
-        (rc = check_str("description", h->description, MU_REG_MAX_TEXT, 0, err)) ||
-        (rc = check_str("unit", h->unit, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("owner", h->owner, MU_REG_MAX_ID, 0, err)))
+        (rc = mu_store_check_str("plan", h->plan_id, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("place", h->place, MU_REG_MAX_LINE, 0, err)) ||
+        (rc = mu_store_check_str("description", h->description, MU_REG_MAX_TEXT, 0, err)) ||
+        (rc = mu_store_check_str("unit", h->unit, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("owner", h->owner, MU_REG_MAX_ID, 0, err)))
         return rc;
     if ((unsigned)h->severity > MU_HAZARD_HIGH)
         return mu_error_field(err, MU_EINVAL, "severity", "severity is not valid");
@@ -136,7 +118,7 @@ static enum mu_err read_hazard(struct mu_db_rows *r, struct mu_hazard *h, struct
     (void)mu_hazard_severity_parse(mu_db_text(r, 4), &h->severity, NULL);
     h->unit = mu_db_dup(r, 5);
     h->owner = mu_db_dup(r, 6);
-    h->due = day_of(mu_db_text(r, 7));
+    h->due = mu_store_day_of(mu_db_text(r, 7));
     (void)mu_hazard_state_parse(mu_db_text(r, 8), &h->state, NULL);
     h->found_at = mu_db_int(r, 9);
     h->found_by = mu_db_dup(r, 10);
@@ -244,8 +226,8 @@ enum mu_err mu_store_hazard_set_state(struct mu_store *s, const struct mu_actor 
 {
     enum mu_err rc;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("by", by, MU_REG_MAX_ID, 0, err)) ||
-        (note && (rc = check_str("note", note, MU_REG_MAX_TEXT, 1, err))))
+        (rc = mu_store_check_str("by", by, MU_REG_MAX_ID, 0, err)) ||
+        (note && (rc = mu_store_check_str("note", note, MU_REG_MAX_TEXT, 1, err))))
         return rc;
     if (state != MU_HAZARD_RECTIFIED && state != MU_HAZARD_VERIFIED)
         return mu_error_field(err, MU_EINVAL, "state", "a hazard can only be set rectified or "
@@ -283,7 +265,7 @@ enum mu_err mu_store_hazard_assign(struct mu_store *s, const struct mu_actor *ac
     enum mu_err rc;
     char day[11] = "";
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("owner", owner, MU_REG_MAX_ID, 0, err)))
+        (rc = mu_store_check_str("owner", owner, MU_REG_MAX_ID, 0, err)))
         return rc;
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
@@ -316,7 +298,7 @@ enum mu_err mu_store_hazard_note(struct mu_store *s, const struct mu_actor *acto
 {
     enum mu_err rc;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("text", text, MU_REG_MAX_TEXT, 0, err)))
+        (rc = mu_store_check_str("text", text, MU_REG_MAX_TEXT, 0, err)))
         return rc;
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
@@ -398,16 +380,16 @@ enum mu_err mu_store_checklist_add(struct mu_store *s, const struct mu_actor *ac
     int found = 0;
     char *text = NULL;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("plan", plan_id, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("unit", unit, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("name", name, MU_REG_MAX_LINE, 0, err)))
+        (rc = mu_store_check_str("plan", plan_id, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("unit", unit, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("name", name, MU_REG_MAX_LINE, 0, err)))
         return rc;
     if (nitems == 0 || nitems > MU_REG_MAX_ITEMS)
         return mu_error_field(err, MU_EINVAL, "item", "a checklist needs 1 to %d items",
                               MU_REG_MAX_ITEMS);
     json_t *arr = json_array();
     for (size_t i = 0; rc == MU_OK && i < nitems; i++) {
-        if ((rc = check_str("item", items[i], MU_REG_MAX_LINE, 0, err)))
+        if ((rc = mu_store_check_str("item", items[i], MU_REG_MAX_LINE, 0, err)))
             break;
         if (!arr || json_array_append_new(arr, json_string(items[i])))
             rc = mu_error_set(err, MU_EINVAL, "item %zu is not UTF-8", i + 1);
@@ -528,8 +510,8 @@ enum mu_err mu_store_round_add(struct mu_store *s, const struct mu_actor *actor,
     int64_t new_id = 0;
     int found = 0;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("by", inspector, MU_REG_MAX_ID, 0, err)) ||
-        (note && (rc = check_str("note", note, MU_REG_MAX_TEXT, 1, err))))
+        (rc = mu_store_check_str("by", inspector, MU_REG_MAX_ID, 0, err)) ||
+        (note && (rc = mu_store_check_str("note", note, MU_REG_MAX_TEXT, 1, err))))
         return rc;
     if ((rc = mu_store_tx_enter(s, err)))
         return rc;
@@ -591,7 +573,7 @@ static enum mu_err read_round(struct mu_db_rows *r, void *item, struct mu_error 
     struct mu_round *x = item;
     x->id = mu_db_int(r, 0);
     x->checklist_id = mu_db_int(r, 1);
-    x->day = day_of(mu_db_text(r, 2));
+    x->day = mu_store_day_of(mu_db_text(r, 2));
     x->inspector = mu_db_dup(r, 3);
     x->note = mu_db_dup(r, 4);
     x->failed = (size_t)mu_db_int(r, 6);

@@ -160,4 +160,16 @@ enum mu_err mu_store_throttle_fail(struct mu_store *s, int64_t now, const char *
                                    size_t n, const char *user, const char *summary,
                                    struct mu_error *err);
 
+/* ---- checks shared by the register stores (contacts, drills, hazards, resources) ---- */
+
+/**
+ * MU_EINVAL naming @p field when @p v is NULL, empty (unless
+ * @p may_be_empty) or longer than @p max bytes.
+ */
+enum mu_err mu_store_check_str(const char *field, const char *v, size_t max, int may_be_empty,
+                               struct mu_error *err);
+
+/** The day number of a stored "YYYY-MM-DD" text, or -1 when it is NULL or not a date. */
+int32_t mu_store_day_of(const char *s);
+
 #endif

@@ -17,16 +17,6 @@
 
 #include "util/banned.h"
 
-static enum mu_err check_str(const char *field, const char *v, size_t max, int may_be_empty,
-                             struct mu_error *err)
-{
-    if (!v || (!may_be_empty && !*v))
-        return mu_error_field(err, MU_EINVAL, field, "%s is empty", field);
-    if (strlen(v) > max)
-        return mu_error_field(err, MU_EINVAL, field, "%s is longer than %zu bytes", field, max);
-    return MU_OK;
-}
-
 static enum mu_err oom(struct mu_error *err)
 {
     return mu_error_set(err, MU_ENOMEM, "out of memory reading resources");
@@ -60,11 +50,11 @@ enum mu_err mu_store_resource_add(struct mu_store *s, const struct mu_actor *act
     int found = 0;
     char exp[11] = "";
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("name", r->name, MU_REG_MAX_LINE, 0, err)) ||
-        (rc = check_str("unit-of-measure", r->unit_of_measure, MU_REG_MAX_ID, 0, err)) ||
-        (rc = check_str("location", opt(r->location), MU_REG_MAX_LINE, 1, err)) ||
-        (rc = check_str("custodian", opt(r->custodian), MU_REG_MAX_ID, 1, err)) ||
-        (rc = check_str("plan", opt(r->plan_id), MU_REG_MAX_ID, 1, err)))
+        (rc = mu_store_check_str("name", r->name, MU_REG_MAX_LINE, 0, err)) ||
+        (rc = mu_store_check_str("unit-of-measure", r->unit_of_measure, MU_REG_MAX_ID, 0, err)) ||
+        (rc = mu_store_check_str("location", opt(r->location), MU_REG_MAX_LINE, 1, err)) ||
+        (rc = mu_store_check_str("custodian", opt(r->custodian), MU_REG_MAX_ID, 1, err)) ||
+        (rc = mu_store_check_str("plan", opt(r->plan_id), MU_REG_MAX_ID, 1, err)))
         return rc;
     if (r->quantity < 0 || r->quantity > MU_REG_QUANTITY_MAX)
         return mu_error_field(err, MU_EINVAL, "quantity", "quantity: %lld is negative or too "
@@ -247,7 +237,7 @@ enum mu_err mu_store_resource_move(struct mu_store *s, const struct mu_actor *ac
     int64_t before = 0;
     int found = 0;
     if ((rc = mu_store_check_actor(actor, err)) ||
-        (rc = check_str("reason", opt(reason), MU_REG_MAX_TEXT, 1, err)))
+        (rc = mu_store_check_str("reason", opt(reason), MU_REG_MAX_TEXT, 1, err)))
         return rc;
     if (kind != MU_MOVE_ADJUST && kind != MU_MOVE_ASSIGN && kind != MU_MOVE_RETURN)
         return mu_error_set(err, MU_EINVAL, "not a movement of a stored resource");
