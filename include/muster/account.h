@@ -278,6 +278,38 @@ MU_API enum mu_err mu_auth_token_create(struct mu_store *s, const struct mu_acto
 MU_API enum mu_err mu_auth_token_verify(struct mu_store *s, const char *token, int64_t now_ms,
                                         struct mu_principal *out, struct mu_error *err);
 
+/**
+ * A small cache of verified API tokens, keyed by the token's hash (the
+ * token itself is not kept), for one thread: no locking. A server keeps one
+ * per worker thread so that a busy integration does not cost a database
+ * lookup per request.
+ */
+struct mu_token_cache;
+
+/** A new, empty cache (mu_token_cache_free), or NULL without memory. */
+MU_API struct mu_token_cache *mu_token_cache_new(void);
+MU_API void mu_token_cache_free(struct mu_token_cache *c);
+
+/**
+ * 1 with the principal of @p token in @p out (release it) when @p c holds
+ * it from a verification under data version @p version that is still good
+ * at @p now_ms (the token has not expired and its last use is not due to
+ * be recorded); 0 otherwise, @p out zeroed. @p version is a number that
+ * changes whenever tokens or users may have changed: it must be read
+ * before the store is (see mu_store_local_changes()).
+ */
+MU_API int mu_token_cache_get(const struct mu_token_cache *c, const char *token,
+                              uint64_t version, int64_t now_ms, struct mu_principal *out);
+
+/**
+ * mu_auth_token_verify() that also remembers the answer in @p c under
+ * @p version (a refused token is forgotten), for mu_token_cache_get().
+ */
+MU_API enum mu_err mu_auth_token_verify_cached(struct mu_token_cache *c, struct mu_store *s,
+                                               uint64_t version, const char *token,
+                                               int64_t now_ms, struct mu_principal *out,
+                                               struct mu_error *err);
+
 /** A token in the list: never the token itself. Strings owned (mu_token_infos_free). */
 struct mu_token_info {
     int64_t id;

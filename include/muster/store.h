@@ -112,6 +112,23 @@ MU_API enum mu_err mu_store_audit_verify(struct mu_store *s, struct mu_audit_ver
 MU_API enum mu_err mu_store_audit_tail(struct mu_store *s, size_t n, struct mu_audit_entry **out,
                                        size_t *count, struct mu_error *err);
 
+/**
+ * The seq of the last committed audit entry (0 for an empty log), read from
+ * the one-row audit head: one indexed read. Every audited change, by any
+ * process or node, moves it, so an unchanged head means unchanged audited
+ * data. Errors: MU_ESTORE.
+ */
+MU_API enum mu_err mu_store_audit_head(struct mu_store *s, int64_t *seq, struct mu_error *err);
+
+/**
+ * A process-wide counter that advances after every commit that appended an
+ * audit entry, through any store of this process. It moves after the data
+ * is committed, so a reader that takes the counter before reading sees data
+ * at least as new as the counter says: caches of audited data key on it
+ * (with mu_store_audit_head() for changes made by other processes).
+ */
+MU_API uint64_t mu_store_local_changes(void);
+
 /* ---- plans ---- */
 
 /**

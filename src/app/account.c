@@ -244,21 +244,22 @@ enum mu_err mu_auth_token_create(struct mu_store *s, const struct mu_actor *acto
     return rc;
 }
 
-enum mu_err mu_auth_token_verify(struct mu_store *s, const char *token, int64_t now_ms,
-                                 struct mu_principal *out, struct mu_error *err)
+/*
+ * mu_auth_token_verify() with @p hash, the token's hash, computed by the
+ * caller; *recheck_at (may be NULL) is when the answer must next be taken
+ * from the store: the token's expiry, or when its last use is due to be
+ * recorded again.
+ */
+static enum mu_err token_verify(struct mu_store *s, const char *hash, int64_t now_ms,
+                                struct mu_principal *out, int64_t *recheck_at,
+                                struct mu_error *err)
 {
-    char hash[MU_AUTH_HASH_HEX + 1];
     struct mu_principal p = {0};
     struct mu_auth_row row;
     int found = 0;
     enum mu_err rc;
 
     memset(out, 0, sizeof(*out));
-    if (!mu_token_format_valid(token))
-        return mu_error_set(err, MU_ENOTFOUND, "not a muster API token");
-    if ((rc = sodium_ready(err)))
-        return rc;
-    mu_secret_hash(MU_SECRET_TOKEN, token, MU_TOKEN_LEN, hash);
     if ((rc = mu_store_token_find(s, hash, &found, &row, &p, err)))
         goto fail;
     if (!found)
@@ -271,9 +272,16 @@ enum mu_err mu_auth_token_verify(struct mu_store *s, const char *token, int64_t 
         rc = mu_error_set(err, MU_ENOTFOUND, "user '%s' is disabled", p.name);
     if (rc)
         goto fail;
-    if (!row.last_seen || now_ms - row.last_seen >= MU_SESSION_TOUCH_MS) {
+    int64_t last_seen = row.last_seen;
+    if (!last_seen || now_ms - last_seen >= MU_SESSION_TOUCH_MS) {
         if ((rc = mu_store_token_touch(s, row.id, now_ms, err)))
             goto fail;
+        last_seen = now_ms;
+    }
+    if (recheck_at) {
+        *recheck_at = last_seen + MU_SESSION_TOUCH_MS;
+        if (row.expires_at && row.expires_at < *recheck_at)
+            *recheck_at = row.expires_at;
     }
     p.via = MU_AUTH_TOKEN;
     p.token_id = row.id;
@@ -283,4 +291,127 @@ enum mu_err mu_auth_token_verify(struct mu_store *s, const char *token, int64_t 
 fail:
     mu_principal_release(&p);
     return rc;
+}
+
+/* The hash of @p token after the checks every verification starts with. */
+static enum mu_err token_hash(const char *token, char hash[MU_AUTH_HASH_HEX + 1],
+                              struct mu_error *err)
+{
+    if (!mu_token_format_valid(token))
+        return mu_error_set(err, MU_ENOTFOUND, "not a muster API token");
+    enum mu_err rc = sodium_ready(err);
+    if (rc == MU_OK)
+        mu_secret_hash(MU_SECRET_TOKEN, token, MU_TOKEN_LEN, hash);
+    return rc;
+}
+
+enum mu_err mu_auth_token_verify(struct mu_store *s, const char *token, int64_t now_ms,
+                                 struct mu_principal *out, struct mu_error *err)
+{
+    char hash[MU_AUTH_HASH_HEX + 1];
+    memset(out, 0, sizeof(*out));
+    enum mu_err rc = token_hash(token, hash, err);
+    return rc ? rc : token_verify(s, hash, now_ms, out, NULL, err);
+}
+
+/* ---- the token cache ---- */
+
+#define TOKEN_CACHE_SLOTS 16
+
+struct mu_token_cache {
+    struct {
+        char hash[MU_AUTH_HASH_HEX + 1]; /* "" when the slot is empty */
+        uint64_t version;                /* the data version it was verified under */
+        int64_t recheck_at;              /* see token_verify() */
+        struct mu_principal p;           /* owned */
+    } slot[TOKEN_CACHE_SLOTS];
+    unsigned next; /* the slot replaced next */
+};
+
+struct mu_token_cache *mu_token_cache_new(void)
+{
+    return mu_calloc(1, sizeof(struct mu_token_cache));
+}
+
+void mu_token_cache_free(struct mu_token_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++)
+        mu_principal_release(&c->slot[i].p);
+    mu_free(c);
+}
+
+/* A deep copy of @p from into @p to (zeroed on failure). */
+static enum mu_err principal_copy(struct mu_principal *to, const struct mu_principal *from,
+                                  struct mu_error *err)
+{
+    *to = *from;
+    to->units = NULL;
+    to->nunits = 0;
+    if (from->nunits) {
+        to->units = mu_calloc(from->nunits, sizeof(*to->units));
+        if (!to->units)
+            goto oom;
+        for (size_t i = 0; i < from->nunits; i++) {
+            if (!(to->units[i] = mu_strdup(from->units[i]))) {
+                to->nunits = i;
+                goto oom;
+            }
+        }
+        to->nunits = from->nunits;
+    }
+    return MU_OK;
+oom:
+    mu_principal_release(to);
+    return mu_error_set(err, MU_ENOMEM, "out of memory copying the caller");
+}
+
+/* The slot of @p hash in @p c, or TOKEN_CACHE_SLOTS. */
+static size_t cache_find(const struct mu_token_cache *c, const char *hash)
+{
+    for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++)
+        if (strcmp(c->slot[i].hash, hash) == 0)
+            return i;
+    return TOKEN_CACHE_SLOTS;
+}
+
+int mu_token_cache_get(const struct mu_token_cache *c, const char *token, uint64_t version,
+                       int64_t now_ms, struct mu_principal *out)
+{
+    char hash[MU_AUTH_HASH_HEX + 1];
+    memset(out, 0, sizeof(*out));
+    if (token_hash(token, hash, NULL))
+        return 0;
+    size_t i = cache_find(c, hash);
+    return i < TOKEN_CACHE_SLOTS && c->slot[i].version == version &&
+           now_ms < c->slot[i].recheck_at && principal_copy(out, &c->slot[i].p, NULL) == MU_OK;
+}
+
+enum mu_err mu_auth_token_verify_cached(struct mu_token_cache *c, struct mu_store *s,
+                                        uint64_t version, const char *token, int64_t now_ms,
+                                        struct mu_principal *out, struct mu_error *err)
+{
+    char hash[MU_AUTH_HASH_HEX + 1];
+    int64_t recheck_at = 0;
+    memset(out, 0, sizeof(*out));
+    enum mu_err rc = token_hash(token, hash, err);
+    if (rc)
+        return rc;
+    size_t i = cache_find(c, hash);
+    if (i == TOKEN_CACHE_SLOTS) {
+        i = c->next;
+        c->next = (c->next + 1) % TOKEN_CACHE_SLOTS;
+    }
+    /* The slot is emptied first: a refused token leaves nothing behind. */
+    mu_principal_release(&c->slot[i].p);
+    c->slot[i].hash[0] = '\0';
+    if ((rc = token_verify(s, hash, now_ms, out, &recheck_at, err)))
+        return rc;
+    if (principal_copy(&c->slot[i].p, out, NULL) == MU_OK) {
+        memcpy(c->slot[i].hash, hash, sizeof(hash));
+        c->slot[i].version = version;
+        c->slot[i].recheck_at = recheck_at;
+    }
+    return MU_OK;
 }

@@ -169,14 +169,12 @@ static enum mu_err entry_get(struct mu_checkin_batcher *b, const char *id, int l
 }
 
 
+/* The audit head, or -1 when the store cannot say. */
 static int64_t audit_head(struct mu_store *s)
 {
-    struct mu_audit_entry *v = NULL;
-    size_t n = 0;
     int64_t head = -1;
-    if (mu_store_audit_tail(s, 1, &v, &n, NULL) == MU_OK)
-        head = n ? v[n - 1].seq : 0;
-    mu_audit_entries_free(v, n);
+    if (mu_store_audit_head(s, &head, NULL))
+        head = -1;
     return head;
 }
 

@@ -185,6 +185,7 @@ int cmd_serve(int argc, char **argv, struct cli_ctx *ctx)
     memset(&env, 0, sizeof(env));
     pthread_mutex_init(&env.store_lock, NULL);
     pthread_mutex_init(&env.auth_lock, NULL);
+    pthread_mutex_init(&env.dv_lock, NULL);
     struct mu_http_server *srv = NULL;
     struct mu_calendar *cal = NULL;
     char *cert = NULL, *key = NULL;
@@ -272,6 +273,7 @@ out:
     mu_calendar_free(cal);
     mu_free(cert);
     mu_free(key);
+    pthread_mutex_destroy(&env.dv_lock);
     pthread_mutex_destroy(&env.auth_lock);
     pthread_mutex_destroy(&env.store_lock);
     if (code == MU_EXIT_OK)

@@ -67,10 +67,19 @@ static enum cred identify(struct mu_http_env *env, struct mu_http_req *req,
         return CRED_NONE;
     }
     int64_t now = mu_http_now_ms();
+    /* A token verified since the last change of audited data is taken from
+     * this thread's cache: revoking a token, disabling or changing a user
+     * are audited, and so move the version. */
+    struct mu_token_cache *cache = token ? mu_http_thread_tokens() : NULL;
+    uint64_t version = cache ? mu_http_data_version(env) : 0;
+    if (cache && mu_token_cache_get(cache, token, version, now, p))
+        return CRED_OK;
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err r;
     if (!s)
         r = mu_error_set(err, MU_ESTORE, "no database");
+    else if (cache)
+        r = mu_auth_token_verify_cached(cache, s, version, token, now, p, err);
     else if (token)
         r = mu_auth_token_verify(s, token, now, p, err);
     else

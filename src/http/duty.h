@@ -41,6 +41,23 @@ int mu_http_resp_page(struct mu_http_req *req, struct mu_http_resp *resp, json_t
                       json_t *extra);
 
 /**
+ * For lists too long to build whole: the window a request asks for, *start
+ * (from `cursor`) and *limit (from `limit`). Returns 0, or the status of the
+ * 400 answer it made for a bad `limit` or `cursor`. Build the items
+ * [*start, *start + *limit) of the list and answer with mu_http_resp_window().
+ */
+int mu_http_page_window(struct mu_http_req *req, struct mu_http_resp *resp, size_t *start,
+                        size_t *limit);
+
+/**
+ * Answer as mu_http_resp_page() with @p pageitems (reference taken), the
+ * items of a list of @p n from position @p start; 400 naming "cursor" when
+ * @p start is not a position of the list.
+ */
+int mu_http_resp_window(struct mu_http_req *req, struct mu_http_resp *resp, json_t *pageitems,
+                        size_t start, size_t n, json_t *extra);
+
+/**
  * Answer 200 with the bytes of file @p path (then removed) as @p ctype, with
  * `Content-Disposition: attachment; filename="@p filename"`. 500 when it
  * cannot be read.

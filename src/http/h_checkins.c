@@ -221,9 +221,10 @@ struct board_ctx {
     const struct mu_principal *who;
     int all;          /* the caller reads every unit */
     const char *only; /* status filter or NULL */
-    json_t *items;
+    size_t start, limit; /* the page asked for: items [start, start + limit) */
+    size_t n;            /* items of the whole list so far */
+    json_t *items;       /* the page's */
     size_t count[4];
-    int oom;
 };
 
 /* "HH:MM" of @p minutes after midnight (0..1439). */
@@ -252,6 +253,10 @@ static enum mu_err board_cell(void *vctx, const struct mu_checkin_cell_view *c,
     b->count[c->status]++;
     const char *status = mu_checkin_status_name(c->status);
     if (b->only && strcmp(b->only, status) != 0)
+        return MU_OK;
+    /* Every cell is counted; only those of the page are built. */
+    size_t idx = b->n++;
+    if (idx < b->start || idx - b->start >= b->limit)
         return MU_OK;
     char slot[6], sub[26];
     hhmm(c->slot->minutes, slot);
@@ -300,8 +305,10 @@ int h_checkins_board(struct mu_http_req *req, struct mu_http_resp *resp, void *c
         return mu_http_resp_from_err(resp, rc, &err, req->rid);
     struct board_ctx bc = {.who = req->principal,
                            .all = mu_principal_can(req->principal, MU_ACTION_READ, NULL),
-                           .only = only,
-                           .items = json_array()};
+                           .only = only};
+    if ((st = mu_http_page_window(req, resp, &bc.start, &bc.limit)))
+        return st;
+    bc.items = json_array();
     size_t ns = 0;
     rc = bc.items ? mu_checkin_batcher_board(b, sch, day, at, &ns, board_cell, &bc, &err)
                   : mu_error_set(&err, MU_ENOMEM, "out of memory");
@@ -327,7 +334,7 @@ int h_checkins_board(struct mu_http_req *req, struct mu_http_resp *resp, void *c
         "counts", "on_time", (json_int_t)bc.count[MU_CHECKIN_ON_TIME], "late",
         (json_int_t)bc.count[MU_CHECKIN_LATE], "missing", (json_int_t)bc.count[MU_CHECKIN_MISSING],
         "not_due", (json_int_t)bc.count[MU_CHECKIN_NOT_DUE]);
-    return mu_http_resp_page(req, resp, bc.items, extra);
+    return mu_http_resp_window(req, resp, bc.items, bc.start, bc.n, extra);
 }
 
 /* ---------------------------------------------------------------- summary, stats */

@@ -151,19 +151,16 @@ static int64_t mono_ms(void)
 /* The audit head (0 for an empty log), or -1 when the store cannot say. */
 static int64_t audit_head(struct mu_http_env *env)
 {
-    struct mu_audit_entry *e = NULL;
-    size_t n = 0;
+    int64_t seq = -1;
     struct mu_error err = {0};
     struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc = s ? mu_store_audit_tail(s, 1, &e, &n, &err) : MU_ESTORE;
+    enum mu_err rc = s ? mu_store_audit_head(s, &seq, &err) : MU_ESTORE;
     mu_http_store_release(env);
     if (rc) {
         if (s)
             mu_log(MU_LOG_WARN, "http", "events: cannot read the audit head: %s", err.msg);
         return -1;
     }
-    int64_t seq = n ? e[n - 1].seq : 0;
-    mu_audit_entries_free(e, n);
     return seq;
 }
 

@@ -332,6 +332,14 @@ int h_dashboard_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
         kind = wd >= 6 ? MU_DAY_WEEKEND : MU_DAY_WORKDAY;
     }
 
+    /* The answer is the same for every caller: the date and the plans,
+     * which change only by audited plan loads. Office screens poll it. */
+    uint64_t version = mu_http_data_version(env);
+    if (mu_http_cache_get(MU_HTTP_CACHE_DASHBOARD, version, date, resp)) {
+        resp->content_type = "application/json";
+        resp->status = 200;
+        return 200;
+    }
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_store_plan_list(s, &v, &n, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
@@ -343,6 +351,7 @@ int h_dashboard_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
     mu_plan_summaries_free(v, n);
     if (!body)
         return mu_http_resp_json(resp, 500, NULL);
+    mu_http_cache_put(MU_HTTP_CACHE_DASHBOARD, version, date, body, len);
     mu_free(resp->body);
     resp->body = body;
     resp->body_len = len;

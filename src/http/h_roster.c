@@ -63,22 +63,21 @@ int mu_http_query_time(struct mu_http_req *req, struct mu_http_resp *resp, const
     return 0;
 }
 
-int mu_http_resp_page(struct mu_http_req *req, struct mu_http_resp *resp, json_t *items,
-                      json_t *extra)
+static int stale_cursor(struct mu_http_resp *resp)
+{
+    return mu_http_resp_error(resp, 400, "cursor",
+                              "'cursor' is not a position of this list (stale or forged)");
+}
+
+int mu_http_page_window(struct mu_http_req *req, struct mu_http_resp *resp, size_t *start,
+                        size_t *limit)
 {
     struct mu_error err = {0};
     struct mu_page page;
-    size_t start = 0, n = items ? json_array_size(items) : 0;
-    if (!items || (extra && !json_is_object(extra))) {
-        json_decref(items);
-        json_decref(extra);
-        return mu_http_resp_json(resp, 500, NULL);
-    }
-    if (mu_page_from_query(&req->query, &page, &err)) {
-        json_decref(items);
-        json_decref(extra);
+    *start = 0;
+    *limit = 0;
+    if (mu_page_from_query(&req->query, &page, &err))
         return mu_http_resp_from_err(resp, MU_EINVAL, &err, req->rid);
-    }
     if (page.cursor) {
         size_t v = 0, len = strlen(page.cursor);
         int ok = len <= 9;
@@ -86,15 +85,57 @@ int mu_http_resp_page(struct mu_http_req *req, struct mu_http_resp *resp, json_t
             ok = page.cursor[i] >= '0' && page.cursor[i] <= '9';
             v = v * 10 + (size_t)(page.cursor[i] - '0');
         }
-        if (!ok || v == 0 || v >= n) {
-            json_decref(items);
-            json_decref(extra);
-            return mu_http_resp_error(resp, 400, "cursor",
-                                      "'cursor' is not a position of this list (stale or forged)");
-        }
-        start = v;
+        if (!ok || v == 0)
+            return stale_cursor(resp);
+        *start = v;
     }
-    size_t end = start + (size_t)page.limit < n ? start + (size_t)page.limit : n;
+    *limit = (size_t)page.limit;
+    return 0;
+}
+
+int mu_http_resp_window(struct mu_http_req *req, struct mu_http_resp *resp, json_t *pageitems,
+                        size_t start, size_t n, json_t *extra)
+{
+    (void)req;
+    if (!pageitems || (extra && !json_is_object(extra))) {
+        json_decref(pageitems);
+        json_decref(extra);
+        return mu_http_resp_json(resp, 500, NULL);
+    }
+    if (start > 0 && start >= n) {
+        json_decref(pageitems);
+        json_decref(extra);
+        return stale_cursor(resp);
+    }
+    size_t end = start + json_array_size(pageitems);
+    json_t *doc = extra ? extra : json_object();
+    char next[24];
+    snprintf(next, sizeof(next), "%zu", end);
+    if (!doc || json_object_set_new(doc, "items", pageitems) ||
+        json_object_set_new(doc, "next_cursor", end < n ? json_string(next) : json_null())) {
+        json_decref(doc);
+        return mu_http_resp_json(resp, 500, NULL);
+    }
+    return mu_http_resp_json(resp, 200, doc);
+}
+
+int mu_http_resp_page(struct mu_http_req *req, struct mu_http_resp *resp, json_t *items,
+                      json_t *extra)
+{
+    size_t start = 0, limit = 0;
+    if (!items || (extra && !json_is_object(extra))) {
+        json_decref(items);
+        json_decref(extra);
+        return mu_http_resp_json(resp, 500, NULL);
+    }
+    int st = mu_http_page_window(req, resp, &start, &limit);
+    if (st) {
+        json_decref(items);
+        json_decref(extra);
+        return st;
+    }
+    size_t n = json_array_size(items);
+    size_t end = start < n ? (limit < n - start ? start + limit : n) : start;
     json_t *pageitems = json_array();
     for (size_t i = start; pageitems && i < end; i++)
         if (json_array_append(pageitems, json_array_get(items, i))) {
@@ -102,15 +143,7 @@ int mu_http_resp_page(struct mu_http_req *req, struct mu_http_resp *resp, json_t
             pageitems = NULL;
         }
     json_decref(items);
-    json_t *doc = extra ? extra : json_object();
-    char next[24];
-    snprintf(next, sizeof(next), "%zu", end);
-    if (!pageitems || !doc || json_object_set_new(doc, "items", pageitems) ||
-        json_object_set_new(doc, "next_cursor", end < n ? json_string(next) : json_null())) {
-        json_decref(doc);
-        return mu_http_resp_json(resp, 500, NULL);
-    }
-    return mu_http_resp_json(resp, 200, doc);
+    return mu_http_resp_window(req, resp, pageitems, start, n, extra);
 }
 
 int mu_http_tmpfile(char *out, size_t outsz)

@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,15 +72,64 @@ struct mu_http_env {
     int tls;                   /* 1: served over HTTPS (cookies get Secure) */
     int trust_proxy;           /* 1: the client address is the last X-Forwarded-For hop */
     /* The pool of handler connections (mu_http_pool_open); npool 0: none.
-     * pool holds all of them (owned), pool_free[0..nfree) the free ones;
-     * both guarded by pool_lock, pool_cond signals a returned one. */
+     * pool holds all of them (owned); pool_busy[i] is 1 while pool[i] is
+     * taken (compare-and-swap, no lock); a thread finding none free waits
+     * on pool_cond under pool_lock, counted in pool_waiters. */
     struct mu_store **pool;
-    struct mu_store **pool_free;
+    atomic_int *pool_busy;
     size_t npool;
-    size_t nfree;
+    atomic_int pool_waiters;
     pthread_mutex_t pool_lock;
     pthread_cond_t pool_cond;
+    /* The data version (cache.c): when the audit head was last read
+     * (CLOCK_MONOTONIC ms; 0: never), what it was, and how often it was seen
+     * to move. Reads of the head are serialized by dv_lock (init it). */
+    pthread_mutex_t dv_lock;
+    atomic_int_fast64_t dv_checked_ms;
+    int64_t dv_head; /* under dv_lock */
+    atomic_uint_fast64_t dv_moves;
 };
+
+/**
+ * How long a reading of the audit head stays current: a change made by
+ * another process (the CLI, another node) is seen by every request that
+ * starts this long after its commit. Changes made through this process are
+ * seen at once.
+ */
+#define MU_HTTP_RECHECK_MS 1
+
+/**
+ * A number that changes whenever audited data may have changed, in this
+ * process or any other: keys of the caches below. Take it before reading
+ * the store, so that what is read is at least as new as the number says.
+ * Reads the audit head at most once per MU_HTTP_RECHECK_MS; when that
+ * fails, the number moves (nothing cached is trusted). Call it without a
+ * store connection held: it may take one.
+ */
+uint64_t mu_http_data_version(struct mu_http_env *env);
+
+/** This thread's API token cache (cache.c), or NULL without memory. */
+struct mu_token_cache *mu_http_thread_tokens(void);
+
+/** The responses kept per thread by mu_http_cache_get/put. */
+enum mu_http_cache_slot {
+    MU_HTTP_CACHE_DASHBOARD, /* GET /api/v1/dashboard, keyed by the date */
+    MU_HTTP_CACHE_SLOTS
+};
+
+/**
+ * A copy of the body this thread last kept in @p slot, into resp->body and
+ * resp->body_len, when it was kept under @p version and @p key (a short
+ * string: the other inputs of the answer, such as the date): 1. Otherwise,
+ * or without memory, 0 and @p resp is untouched. Only for answers that are
+ * a function of audited data, the key and nothing else (not the caller).
+ */
+int mu_http_cache_get(enum mu_http_cache_slot slot, uint64_t version, const char *key,
+                      struct mu_http_resp *resp);
+
+/** Keep a copy of @p body (@p len bytes) in @p slot under @p version and @p key. */
+void mu_http_cache_put(enum mu_http_cache_slot slot, uint64_t version, const char *key,
+                       const char *body, size_t len);
 
 /**
  * Open the pool of handler connections: @p n connections to @p dsn (0: one

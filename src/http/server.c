@@ -785,8 +785,8 @@ enum mu_err mu_http_pool_open(struct mu_http_env *env, const char *dsn, unsigned
     if (n == 0)
         n = default_threads();
     env->pool = mu_calloc(n, sizeof(*env->pool));
-    env->pool_free = mu_calloc(n, sizeof(*env->pool_free));
-    if (!env->pool || !env->pool_free) {
+    env->pool_busy = mu_calloc(n, sizeof(*env->pool_busy));
+    if (!env->pool || !env->pool_busy) {
         rc = mu_error_set(err, MU_ENOMEM, "out of memory opening the connection pool");
         goto out;
     }
@@ -794,9 +794,9 @@ enum mu_err mu_http_pool_open(struct mu_http_env *env, const char *dsn, unsigned
         if ((rc = mu_store_open(dsn, &env->pool[i], err)))
             goto out;
         env->npool = i + 1;
-        env->pool_free[i] = env->pool[i];
+        atomic_init(&env->pool_busy[i], 0);
     }
-    env->nfree = n;
+    atomic_init(&env->pool_waiters, 0);
     if (pthread_mutex_init(&env->pool_lock, NULL)) {
         rc = mu_error_set(err, MU_EINTERNAL, "cannot make a mutex");
         goto out;
@@ -811,9 +811,10 @@ out:
         for (size_t i = 0; i < env->npool; i++)
             mu_store_close(env->pool[i]);
         mu_free(env->pool);
-        mu_free(env->pool_free);
-        env->pool = env->pool_free = NULL;
-        env->npool = env->nfree = 0;
+        mu_free(env->pool_busy);
+        env->pool = NULL;
+        env->pool_busy = NULL;
+        env->npool = 0;
     }
     return rc;
 }
@@ -822,23 +823,52 @@ void mu_http_pool_close(struct mu_http_env *env)
 {
     if (!env->npool)
         return;
-    if (env->nfree != env->npool)
-        mu_log(MU_LOG_WARN, "http", "%zu pool connection(s) still in use at close",
-               env->npool - env->nfree);
+    size_t busy = 0;
+    for (size_t i = 0; i < env->npool; i++)
+        busy += atomic_load(&env->pool_busy[i]) != 0;
+    if (busy)
+        mu_log(MU_LOG_WARN, "http", "%zu pool connection(s) still in use at close", busy);
     for (size_t i = 0; i < env->npool; i++)
         mu_store_close(env->pool[i]);
     pthread_cond_destroy(&env->pool_cond);
     pthread_mutex_destroy(&env->pool_lock);
     mu_free(env->pool);
-    mu_free(env->pool_free);
-    env->pool = env->pool_free = NULL;
-    env->npool = env->nfree = 0;
+    mu_free(env->pool_busy);
+    env->pool = NULL;
+    env->pool_busy = NULL;
+    env->npool = 0;
 }
 
-/* The pool connections this thread holds, last acquired last. */
+/* The pool slots this thread holds, last acquired last, and the slot it
+ * tries first: each worker thread keeps to its own connection while there
+ * is no crowding, so acquiring costs one uncontended compare-and-swap. */
 #define HELD_MAX 8
-static _Thread_local struct mu_store *held[HELD_MAX];
+static _Thread_local size_t held[HELD_MAX];
 static _Thread_local size_t nheld;
+static _Thread_local size_t pool_pref;
+static _Thread_local int pool_pref_set;
+static atomic_size_t pool_pref_next;
+
+/* Take a free slot, starting at this thread's own: 1 with *idx set, or 0. */
+static int pool_try(struct mu_http_env *env, size_t *idx)
+{
+    if (!pool_pref_set) {
+        pool_pref = atomic_fetch_add(&pool_pref_next, 1);
+        pool_pref_set = 1;
+    }
+    size_t n = env->npool, start = pool_pref % n;
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (start + k) % n;
+        int expect = 0;
+        if (atomic_load_explicit(&env->pool_busy[i], memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong(&env->pool_busy[i], &expect, 1)) {
+            *idx = i;
+            pool_pref = i;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 struct mu_store *mu_http_store_acquire(struct mu_http_env *env)
 {
@@ -848,13 +878,20 @@ struct mu_store *mu_http_store_acquire(struct mu_http_env *env)
     }
     if (nheld >= HELD_MAX)
         MU_BUG("too many nested store acquisitions");
-    pthread_mutex_lock(&env->pool_lock);
-    while (env->nfree == 0)
-        pthread_cond_wait(&env->pool_cond, &env->pool_lock);
-    struct mu_store *s = env->pool_free[--env->nfree];
-    pthread_mutex_unlock(&env->pool_lock);
-    held[nheld++] = s;
-    return s;
+    size_t i = 0;
+    if (!pool_try(env, &i)) {
+        /* The count goes up before the last look, and a release stores its
+         * slot before it reads the count (both sequentially consistent):
+         * either the look finds the slot or the release signals. */
+        pthread_mutex_lock(&env->pool_lock);
+        atomic_fetch_add(&env->pool_waiters, 1);
+        while (!pool_try(env, &i))
+            pthread_cond_wait(&env->pool_cond, &env->pool_lock);
+        atomic_fetch_sub(&env->pool_waiters, 1);
+        pthread_mutex_unlock(&env->pool_lock);
+    }
+    held[nheld++] = i;
+    return env->pool[i];
 }
 
 void mu_http_store_release(struct mu_http_env *env)
@@ -865,11 +902,12 @@ void mu_http_store_release(struct mu_http_env *env)
     }
     if (nheld == 0)
         MU_BUG("store release without acquire");
-    struct mu_store *s = held[--nheld];
-    pthread_mutex_lock(&env->pool_lock);
-    env->pool_free[env->nfree++] = s;
-    pthread_cond_signal(&env->pool_cond);
-    pthread_mutex_unlock(&env->pool_lock);
+    atomic_store(&env->pool_busy[held[--nheld]], 0);
+    if (atomic_load(&env->pool_waiters) > 0) {
+        pthread_mutex_lock(&env->pool_lock);
+        pthread_cond_signal(&env->pool_cond);
+        pthread_mutex_unlock(&env->pool_lock);
+    }
 }
 
 struct mu_store *mu_http_auth_store_acquire(struct mu_http_env *env)

@@ -7,6 +7,7 @@
  */
 #include "store/migrate.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,6 +70,14 @@ void mu_store_close(struct mu_store *s)
     mu_free(s);
 }
 
+/* Commits of audited changes in this process; see mu_store_local_changes(). */
+static atomic_uint_fast64_t local_changes;
+
+uint64_t mu_store_local_changes(void)
+{
+    return (uint64_t)atomic_load(&local_changes);
+}
+
 const char *mu_store_engine(const struct mu_store *s)
 {
     return s->db->ops->name;
@@ -106,10 +115,14 @@ enum mu_err mu_store_tx_leave(struct mu_store *s, enum mu_err rc, struct mu_erro
         MU_BUG("transaction end without a beginning");
     s->depth--;
     if (s->depth == 0) {
+        int audited = s->audited;
+        s->audited = 0;
         if (rc == MU_OK) {
             rc = s->db->ops->commit(s->db, err);
             if (rc)
                 s->db->ops->rollback(s->db, &scratch);
+            else if (audited)
+                atomic_fetch_add(&local_changes, 1); /* after the commit: see store.h */
         } else {
             s->db->ops->rollback(s->db, &scratch);
         }

@@ -58,6 +58,7 @@ enum mu_err mu_store_audit_append_tx(struct mu_store *s, const struct mu_actor *
         rc = mu_error_set(err, MU_ESTORE, "audit head is missing; the audit log was tampered with");
         goto out;
     }
+    s->audited = 1;
     in.seq = mu_db_int(r, 0);
     const char *t = mu_db_text(r, 1);
     if (!t || strlen(t) != MU_AUDIT_HEX_LEN) {
@@ -243,4 +244,14 @@ enum mu_err mu_store_audit_tail(struct mu_store *s, size_t n, struct mu_audit_en
     *out = v;
     *count = len;
     return MU_OK;
+}
+
+enum mu_err mu_store_audit_head(struct mu_store *s, int64_t *seq, struct mu_error *err)
+{
+    int found = 0;
+    enum mu_err rc =
+        mu_db_query_int(s->db, "SELECT seq FROM audit_head WHERE id = 1", NULL, 0, seq, &found, err);
+    if (rc == MU_OK && !found)
+        rc = mu_error_set(err, MU_ESTORE, "audit head is missing; the audit log was tampered with");
+    return rc;
 }

@@ -17,6 +17,7 @@ struct mu_store {
     struct mu_db *db;                      /* owned connection */
     const struct mu_migration *migrations; /* the engine's embedded list */
     int depth;                             /* open transaction levels, 0 = none */
+    int audited; /* the open transaction appended an audit entry */
 };
 
 /* Longest accepted strings (bytes), checked before anything is written. */

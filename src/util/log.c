@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <muster/date.h>
 
 #include "util/banned.h"
 
@@ -33,16 +36,14 @@ size_t mu_log_format(char *out, size_t outsz, int64_t unix_ms, enum mu_log_level
 {
     if (outsz == 0)
         return 0;
-    time_t secs = (time_t)(unix_ms / 1000);
+    /* Not gmtime_r(), which takes glibc's time-zone lock: every access-log
+     * line comes through here, from every thread. */
     int ms = (int)(unix_ms % 1000);
-    if (ms < 0) {
+    if (ms < 0)
         ms += 1000;
-        secs -= 1;
-    }
-    struct tm tm;
-    char ts[32] = "1970-01-01T00:00:00";
-    if (gmtime_r(&secs, &tm))
-        strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+    char ts[21];
+    mu_time_format_utc(unix_ms, ts);
+    ts[19] = '\0'; /* the seconds; ".mmmZ" follows */
     int n = snprintf(out, outsz, "%s.%03dZ %s %s %s", ts, ms, mu_log_level_name(level),
                      component && *component ? component : "-", msg ? msg : "");
     if (n < 0) {
@@ -60,9 +61,10 @@ static void stderr_sink(enum mu_log_level level, const char *component, const ch
     char line[MU_LOG_LINE_MAX + 128];
     size_t n = mu_log_format(line, sizeof(line) - 1, ms, level, component, msg);
     line[n++] = '\n';
-    /* stderr is unbuffered: one fwrite is one write(2), so lines from
-     * several threads do not interleave. */
-    fwrite(line, 1, n, stderr);
+    /* One write(2) per line, so lines from several threads do not
+     * interleave; not stdio, whose stream lock the threads would queue on. */
+    ssize_t w = write(STDERR_FILENO, line, n);
+    (void)w; /* nowhere to report a failing log */
 }
 
 void mu_log(enum mu_log_level level, const char *component, const char *fmt, ...)

@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Token verification on every request (one statement per lookup, the
-# user's units joined in): a token revoked by another process (the CLI)
-# is refused on the very next request, even right after being used; a user
-# disabled through the server is refused at once and let in again at once
-# when enabled; a language change shows on the next request; a user's
-# several units come back sorted; unknown tokens are refused every time.
+# The server's caches of verified tokens and of the dashboard answer, and
+# how they are kept fresh (src/http/cache.c): a token revoked or a user
+# disabled by another process (the CLI) is refused on the next request,
+# even right after many uses warmed every worker's cache; a user disabled
+# through the server is refused at once and let in again at once when
+# enabled; a language change shows on the next request; a plan loaded by
+# the CLI shows on the next dashboard; a user's several units come back
+# sorted; unknown tokens are refused every time.
 set -eu
 . "$MUSTER_SRCDIR/tests/integration/lib.sh"
 t_init 064-token-cache
@@ -44,6 +46,26 @@ for i in 1 2 3; do
     t_expect_status rev "$(tok u_off rev "$T_BASE/api/v1/dashboard")" 401
     [ "$(cat "$T_TMP/rev.body")" = "$UNAUTH" ] || t_fail "revoked token body: $(cat "$T_TMP/rev.body")"
 done
+
+# ---- disabled by the CLI: refused on the next request ----
+for i in 1 2 3 4 5 6; do
+    t_expect_status rep_warm "$(tok u_rep rep_warm "$T_BASE/api/v1/me")" 200
+done
+m user disable u_rep >/dev/null 2>&1 || t_fail "user disable u_rep failed"
+t_expect_status rep_dis "$(tok u_rep rep_dis "$T_BASE/api/v1/me")" 401
+m user enable u_rep >/dev/null 2>&1 || t_fail "user enable u_rep failed"
+
+# ---- the dashboard: a plan loaded by the CLI shows on the next request ----
+for i in 1 2 3 4; do
+    t_expect_status dash "$(tok a_adm dash "$T_BASE/api/v1/dashboard")" 200
+done
+t_hasnt dash '"id":"hewan-township-flood"'
+cp "$T_TMP/dash.body" "$T_TMP/dash.before"
+m plan load "$MUSTER_SRCDIR/examples/plans/township.md" >/dev/null || t_fail "plan load failed"
+t_expect_status dash2 "$(tok a_adm dash2 "$T_BASE/api/v1/dashboard")" 200
+t_has dash2 '"id":"hewan-township-flood"'
+t_expect_status dash3 "$(tok a_adm dash3 "$T_BASE/api/v1/dashboard")" 200
+cmp -s "$T_TMP/dash2.body" "$T_TMP/dash3.body" || t_fail "the dashboard changed with nothing changed"
 
 # ---- units, sorted ----
 t_expect_status rep "$(tok u_rep rep "$T_BASE/api/v1/me")" 200

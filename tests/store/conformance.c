@@ -1282,6 +1282,113 @@ static void test_account_throttle(void **state)
     must(mu_store_audit_verify(f->s, NULL, &err), &err);
 }
 
+/*
+ * The token cache: a hit only under the version and before the recheck
+ * time it was filled with, a refused token forgotten, and the data version
+ * pieces (audit head, local changes) moving with audited commits only.
+ */
+static void test_account_token_cache(void **state)
+{
+    struct fixture *f = *state;
+    struct mu_error err = {0};
+    struct mu_actor a = actor_at("admin", T0);
+    const char *units[] = {"town", "lake"};
+    char tok[MU_TOKEN_LEN + 1], tok2[MU_TOKEN_LEN + 1];
+    struct mu_principal p = {0};
+    int64_t id = 0, head = -1, head2 = -1;
+
+    add_user_fast(f->s, "feed", MU_ROLE_REPORTER, units, 2);
+    must(mu_auth_token_create(f->s, &a, "feed", NULL, T0 + HOUR, tok, &id, &err), &err);
+    must(mu_auth_token_create(f->s, &a, "feed", NULL, 0, tok2, NULL, &err), &err);
+
+    /* The audit head is the last entry's seq. */
+    struct mu_audit_entry *e = NULL;
+    size_t n = 0;
+    must(mu_store_audit_head(f->s, &head, &err), &err);
+    must(mu_store_audit_tail(f->s, 1, &e, &n, &err), &err);
+    assert_int_equal(n, 1);
+    assert_true(head == e[0].seq);
+    mu_audit_entries_free(e, n);
+
+    struct mu_token_cache *c = mu_token_cache_new();
+    assert_non_null(c);
+    assert_false(mu_token_cache_get(c, tok, 7, T0, &p));
+    assert_false(mu_token_cache_get(c, "not a token", 7, T0, &p));
+
+    /* Verified under version 7: the same answer from the cache, a deep copy. */
+    uint64_t local = mu_store_local_changes();
+    must(mu_auth_token_verify_cached(c, f->s, 7, tok, T0 + MINUTE, &p, &err), &err);
+    assert_string_equal(p.name, "feed");
+    mu_principal_release(&p);
+    /* Recording the use is not an audited change: nothing moved. */
+    assert_true(mu_store_local_changes() == local);
+    must(mu_store_audit_head(f->s, &head2, &err), &err);
+    assert_true(head2 == head);
+    assert_true(mu_token_cache_get(c, tok, 7, T0 + MINUTE + 1, &p));
+    assert_string_equal(p.name, "feed");
+    assert_int_equal(p.role, MU_ROLE_REPORTER);
+    assert_int_equal(p.via, MU_AUTH_TOKEN);
+    assert_true(p.token_id == id);
+    assert_int_equal(p.nunits, 2);
+    assert_string_equal(p.units[0], "lake");
+    assert_string_equal(p.units[1], "town");
+    mu_principal_release(&p);
+    assert_false(mu_token_cache_get(c, tok2, 7, T0 + MINUTE, &p)); /* never verified */
+    assert_false(mu_token_cache_get(c, tok, 8, T0 + MINUTE, &p));  /* another version */
+    /* Not past the time its use is recorded again, nor past its expiry. */
+    assert_true(mu_token_cache_get(c, tok, 7, T0 + 2 * MINUTE - 1, &p));
+    mu_principal_release(&p);
+    assert_false(mu_token_cache_get(c, tok, 7, T0 + 2 * MINUTE, &p));
+    must(mu_auth_token_verify_cached(c, f->s, 7, tok, T0 + HOUR - 30 * 1000, &p, &err), &err);
+    mu_principal_release(&p);
+    assert_true(mu_token_cache_get(c, tok, 7, T0 + HOUR - 1, &p));
+    mu_principal_release(&p);
+    assert_false(mu_token_cache_get(c, tok, 7, T0 + HOUR, &p));
+
+    /* Revoking is audited: the local counter and the head move after the
+     * commit, and a verification under the new version refuses and
+     * forgets the token, whatever version is asked for next. */
+    must(mu_auth_token_verify_cached(c, f->s, 7, tok2, T0 + MINUTE, &p, &err), &err);
+    mu_principal_release(&p);
+    int64_t id2 = 0;
+    struct mu_token_info *v = NULL;
+    must(mu_store_token_list(f->s, "feed", &v, &n, &err), &err);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].expires_at == 0)
+            id2 = v[i].id;
+    mu_token_infos_free(v, n);
+    must(mu_store_token_revoke(f->s, &a, id2, NULL, &err), &err);
+    assert_true(mu_store_local_changes() == local + 1);
+    must(mu_store_audit_head(f->s, &head2, &err), &err);
+    assert_true(head2 == head + 1);
+    assert_true(mu_token_cache_get(c, tok2, 7, T0 + MINUTE, &p)); /* the old version still says yes */
+    mu_principal_release(&p);
+    assert_int_equal(mu_auth_token_verify_cached(c, f->s, 8, tok2, T0 + MINUTE, &p, &err),
+                     MU_ENOTFOUND);
+    assert_false(mu_token_cache_get(c, tok2, 7, T0 + MINUTE, &p));
+    assert_false(mu_token_cache_get(c, tok2, 8, T0 + MINUTE, &p));
+
+    /* A rolled-back audited change moves nothing. */
+    must(mu_store_begin(f->s, &err), &err);
+    must(mu_store_audit_append(f->s, &a, "test.note", "x", "undone", &err), &err);
+    mu_store_rollback(f->s);
+    assert_true(mu_store_local_changes() == local + 1);
+    must(mu_store_audit_head(f->s, &head2, &err), &err);
+    assert_true(head2 == head + 1);
+
+    /* More tokens than slots: the cache stays correct, just forgets. */
+    for (int i = 0; i < 40; i++) {
+        char t[MU_TOKEN_LEN + 1];
+        must(mu_auth_token_create(f->s, &a, "feed", NULL, 0, t, NULL, &err), &err);
+        must(mu_auth_token_verify_cached(c, f->s, 9, t, T0 + MINUTE, &p, &err), &err);
+        mu_principal_release(&p);
+        assert_true(mu_token_cache_get(c, t, 9, T0 + MINUTE, &p));
+        mu_principal_release(&p);
+    }
+    mu_token_cache_free(c);
+    mu_token_cache_free(NULL);
+}
+
 static void test_account_tokens(void **state)
 {
     struct fixture *f = *state;
@@ -3278,6 +3385,7 @@ int main(void)
         T(test_account_sessions),
         T(test_account_throttle),
         T(test_account_tokens),
+        T(test_account_token_cache),
         T(test_checkin_submit_scan),
         T(test_checkin_batch_all_or_nothing),
         T(test_checkin_summaries_and_reminders),

@@ -70,6 +70,11 @@ static void line_format(void **state)
     assert_int_equal(n, strlen(line));
     mu_log_format(line, sizeof(line), 0, MU_LOG_ERROR, "", "m");
     assert_string_equal(line, "1970-01-01T00:00:00.000Z ERROR - m");
+    /* Before 1970, the millisecond still counts forward within its second. */
+    mu_log_format(line, sizeof(line), -1, MU_LOG_INFO, "x", "m");
+    assert_string_equal(line, "1969-12-31T23:59:59.999Z INFO x m");
+    mu_log_format(line, sizeof(line), 1709251199999LL, MU_LOG_INFO, "x", "m");
+    assert_string_equal(line, "2024-02-29T23:59:59.999Z INFO x m");
     n = mu_log_format(line, 10, 0, MU_LOG_INFO, "http", "m");
     assert_int_equal(n, 9);
     assert_string_equal(line, "1970-01-0");
