@@ -40,6 +40,23 @@ MU_API void mu_log(enum mu_log_level level, const char *component, const char *f
     MU_PRINTF(3, 4);
 
 /**
+ * As mu_log(), but the stderr sink keeps the line in a buffer of the
+ * calling thread (up to 4 KiB) written out when full, when the thread logs
+ * with mu_log() (so its lines stay in order), when it ends, and at
+ * mu_log_flush(). For lines of every request (the access log): one write
+ * for many requests instead of one each. A replaced sink gets the line at
+ * once, as from mu_log().
+ */
+MU_API void mu_log_buffered(enum mu_log_level level, const char *component, const char *fmt,
+                            ...) MU_PRINTF(3, 4);
+
+/**
+ * Write out every thread's buffered lines. Whoever uses mu_log_buffered()
+ * calls it often (the server: every MU_HTTP_LOG_FLUSH_MS) and at the end.
+ */
+MU_API void mu_log_flush(void);
+
+/**
  * Replace the sink (NULL restores the stderr sink); @p ctx is borrowed and
  * passed to every call. Not thread-safe: set it before starting threads.
  */

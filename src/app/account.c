@@ -317,20 +317,34 @@ enum mu_err mu_auth_token_verify(struct mu_store *s, const char *token, int64_t 
 /* ---- the token cache ---- */
 
 #define TOKEN_CACHE_SLOTS 16
+#define TOKEN_ID_LEN crypto_shorthash_siphashx24_BYTES
 
+/*
+ * Slots are found by a 128-bit SipHash of the token under a key of the
+ * cache's own: some 20 times cheaper than the stored BLAKE2b hash, which
+ * only a miss needs (for the database). The key is secret, so nobody can
+ * make two tokens that collide.
+ */
 struct mu_token_cache {
+    unsigned char key[crypto_shorthash_siphashx24_KEYBYTES];
     struct {
-        char hash[MU_AUTH_HASH_HEX + 1]; /* "" when the slot is empty */
-        uint64_t version;                /* the data version it was verified under */
-        int64_t recheck_at;              /* see token_verify() */
-        struct mu_principal p;           /* owned */
+        int used;
+        unsigned char id[TOKEN_ID_LEN]; /* the keyed SipHash of the token */
+        uint64_t version;               /* the data version it was verified under */
+        int64_t recheck_at;             /* see token_verify() */
+        struct mu_principal p;          /* owned */
     } slot[TOKEN_CACHE_SLOTS];
     unsigned next; /* the slot replaced next */
 };
 
 struct mu_token_cache *mu_token_cache_new(void)
 {
-    return mu_calloc(1, sizeof(struct mu_token_cache));
+    if (sodium_init() < 0)
+        return NULL;
+    struct mu_token_cache *c = mu_calloc(1, sizeof(struct mu_token_cache));
+    if (c)
+        randombytes_buf(c->key, sizeof(c->key));
+    return c;
 }
 
 void mu_token_cache_free(struct mu_token_cache *c)
@@ -339,6 +353,7 @@ void mu_token_cache_free(struct mu_token_cache *c)
         return;
     for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++)
         mu_principal_release(&c->slot[i].p);
+    sodium_memzero(c->key, sizeof(c->key));
     mu_free(c);
 }
 
@@ -367,11 +382,21 @@ oom:
     return mu_error_set(err, MU_ENOMEM, "out of memory copying the caller");
 }
 
-/* The slot of @p hash in @p c, or TOKEN_CACHE_SLOTS. */
-static size_t cache_find(const struct mu_token_cache *c, const char *hash)
+/* The id of @p token in @p c; 0 for a string that is not a token. */
+static int cache_id(const struct mu_token_cache *c, const char *token,
+                    unsigned char id[TOKEN_ID_LEN])
+{
+    if (!mu_token_format_valid(token))
+        return 0;
+    crypto_shorthash_siphashx24(id, (const unsigned char *)token, MU_TOKEN_LEN, c->key);
+    return 1;
+}
+
+/* The slot of @p id in @p c, or TOKEN_CACHE_SLOTS. */
+static size_t cache_find(const struct mu_token_cache *c, const unsigned char *id)
 {
     for (size_t i = 0; i < TOKEN_CACHE_SLOTS; i++)
-        if (strcmp(c->slot[i].hash, hash) == 0)
+        if (c->slot[i].used && sodium_memcmp(c->slot[i].id, id, TOKEN_ID_LEN) == 0)
             return i;
     return TOKEN_CACHE_SLOTS;
 }
@@ -379,11 +404,11 @@ static size_t cache_find(const struct mu_token_cache *c, const char *hash)
 int mu_token_cache_get(const struct mu_token_cache *c, const char *token, uint64_t version,
                        int64_t now_ms, struct mu_principal *out)
 {
-    char hash[MU_AUTH_HASH_HEX + 1];
+    unsigned char id[TOKEN_ID_LEN];
     memset(out, 0, sizeof(*out));
-    if (token_hash(token, hash, NULL))
+    if (!cache_id(c, token, id))
         return 0;
-    size_t i = cache_find(c, hash);
+    size_t i = cache_find(c, id);
     return i < TOKEN_CACHE_SLOTS && c->slot[i].version == version &&
            now_ms < c->slot[i].recheck_at && principal_copy(out, &c->slot[i].p, NULL) == MU_OK;
 }
@@ -393,25 +418,28 @@ enum mu_err mu_auth_token_verify_cached(struct mu_token_cache *c, struct mu_stor
                                         struct mu_principal *out, struct mu_error *err)
 {
     char hash[MU_AUTH_HASH_HEX + 1];
+    unsigned char id[TOKEN_ID_LEN];
     int64_t recheck_at = 0;
     memset(out, 0, sizeof(*out));
     enum mu_err rc = token_hash(token, hash, err);
     if (rc)
         return rc;
-    size_t i = cache_find(c, hash);
+    cache_id(c, token, id); /* the format was checked by token_hash() */
+    size_t i = cache_find(c, id);
     if (i == TOKEN_CACHE_SLOTS) {
         i = c->next;
         c->next = (c->next + 1) % TOKEN_CACHE_SLOTS;
     }
     /* The slot is emptied first: a refused token leaves nothing behind. */
     mu_principal_release(&c->slot[i].p);
-    c->slot[i].hash[0] = '\0';
+    c->slot[i].used = 0;
     if ((rc = token_verify(s, hash, now_ms, out, &recheck_at, err)))
         return rc;
     if (principal_copy(&c->slot[i].p, out, NULL) == MU_OK) {
-        memcpy(c->slot[i].hash, hash, sizeof(hash));
+        memcpy(c->slot[i].id, id, sizeof(id));
         c->slot[i].version = version;
         c->slot[i].recheck_at = recheck_at;
+        c->slot[i].used = 1;
     }
     return MU_OK;
 }

@@ -114,6 +114,7 @@ struct mu_token_cache *mu_http_thread_tokens(void);
 /** The responses kept per thread by mu_http_cache_get/put. */
 enum mu_http_cache_slot {
     MU_HTTP_CACHE_DASHBOARD, /* GET /api/v1/dashboard, keyed by the date */
+    MU_HTTP_CACHE_HEALTH,    /* GET /api/v1/health: constant, version 0 */
     MU_HTTP_CACHE_SLOTS
 };
 

@@ -18,6 +18,7 @@
 #include <muster/mem.h>
 #include <muster/store.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -42,7 +43,38 @@ struct mu_http_server {
     atomic_int draining;     /* set at stop: responses say "Connection: close" */
     char url[96];
     struct mu_sse_hub *hub;  /* server-sent event streams (h_events.c) */
+    /* The access-log flusher (log_flusher): writes out the workers' buffered
+     * lines every MU_HTTP_LOG_FLUSH_MS until stop_log is set. */
+    pthread_t log_thread;
+    int log_thread_ok;
+    pthread_mutex_t log_lock;
+    pthread_cond_t log_cond;
+    int stop_log; /* under log_lock */
 };
+
+/* How long an access-log line may wait in its worker's buffer. */
+#define MU_HTTP_LOG_FLUSH_MS 100
+
+static void *log_flusher(void *arg)
+{
+    struct mu_http_server *srv = arg;
+    pthread_mutex_lock(&srv->log_lock);
+    while (!srv->stop_log) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += MU_HTTP_LOG_FLUSH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&srv->log_cond, &srv->log_lock, &until);
+        pthread_mutex_unlock(&srv->log_lock);
+        mu_log_flush();
+        pthread_mutex_lock(&srv->log_lock);
+    }
+    pthread_mutex_unlock(&srv->log_lock);
+    return NULL;
+}
 
 /* One request, from its request line to its completion callback. */
 struct conn_req {
@@ -648,6 +680,22 @@ static unsigned default_threads(void)
     return n > 64 ? 64 : (unsigned)n;
 }
 
+/* Stop the flusher, and write out what is left. */
+static void stop_log_flusher(struct mu_http_server *srv)
+{
+    if (srv->log_thread_ok) {
+        pthread_mutex_lock(&srv->log_lock);
+        srv->stop_log = 1;
+        pthread_cond_signal(&srv->log_cond);
+        pthread_mutex_unlock(&srv->log_lock);
+        pthread_join(srv->log_thread, NULL);
+        srv->log_thread_ok = 0;
+    }
+    pthread_cond_destroy(&srv->log_cond);
+    pthread_mutex_destroy(&srv->log_lock);
+    mu_log_flush();
+}
+
 enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_http_server **out,
                                  struct mu_error *err)
 {
@@ -681,6 +729,13 @@ enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_htt
         mu_free(srv);
         return rc;
     }
+    pthread_mutex_init(&srv->log_lock, NULL);
+    pthread_cond_init(&srv->log_cond, NULL);
+    /* Without the flusher the access log is still written, when a worker's
+     * buffer fills and at the stop. */
+    srv->log_thread_ok = pthread_create(&srv->log_thread, NULL, log_flusher, srv) == 0;
+    if (!srv->log_thread_ok)
+        mu_log(MU_LOG_WARN, "http", "cannot start the access-log flusher; lines may wait");
 
     struct sockaddr_in sin;
     struct sockaddr_in6 sin6;
@@ -718,6 +773,7 @@ enum mu_err mu_http_server_start(const struct mu_http_config *cfg, struct mu_htt
         MHD_OPTION_END);
     if (!srv->daemon) {
         int e = errno;
+        stop_log_flusher(srv);
         mu_sse_hub_free(srv->hub);
         mu_web_stop();
         mu_free(srv);
@@ -771,6 +827,7 @@ void mu_http_server_stop(struct mu_http_server *s, int drain_ms)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    stop_log_flusher(s);
     mu_sse_hub_free(s->hub);
     mu_web_stop();
     mu_free(s);

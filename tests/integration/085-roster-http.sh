@@ -169,6 +169,7 @@ cmp -s "$T_TMP/feed_revoked.body" "$T_TMP/feed_unknown.body" ||
 # The feed token is a secret: the access log names the route, never the token.
 TOKEN=${FEED#/feeds/roster/}
 TOKEN=${TOKEN%.ics}
+t_wait_log 'path=/feeds/roster/\*\*\* status=404'
 if grep -q "$TOKEN" "$T_ERR"; then t_fail "the feed token is in the server log"; fi
 grep -q 'path=/feeds/roster/\*\*\* status=200' "$T_ERR" || t_fail "the feed request is not in the access log, masked"
 

@@ -180,6 +180,18 @@ t_wait_server() {
     [ "$_t_rc" -eq 0 ] || t_fail "server exited with $_t_rc, want 0"
 }
 
+# t_wait_log PATTERN: wait up to 5 s for a line matching the basic regular
+# expression PATTERN in T_ERR; fail if none comes. The running server
+# writes its access log from per-thread buffers, up to 100 ms late.
+t_wait_log() {
+    _t_n=0
+    until grep -q -- "$1" "$T_ERR"; do
+        _t_n=$((_t_n + 1))
+        [ "$_t_n" -le 50 ] || { t_fail "no line matching '$1' in the server log within 5 s"; return; }
+        sleep 0.1
+    done
+}
+
 # t_password NAME: the password t_user gives NAME (and t_login uses).
 t_password() {
     printf '%s-Secret-0001\n' "$1"

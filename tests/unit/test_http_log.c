@@ -5,8 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <muster/log.h>
 
@@ -82,11 +85,118 @@ static void line_format(void **state)
     assert_string_equal(mu_log_level_name(MU_LOG_INFO), "INFO");
 }
 
+/* ---- mu_log_buffered: stderr captured in a file ---- */
+
+static int saved_stderr = -1;
+static FILE *captured;
+
+static void capture_stderr(void)
+{
+    captured = tmpfile();
+    assert_non_null(captured);
+    fflush(stderr);
+    saved_stderr = dup(STDERR_FILENO);
+    assert_true(saved_stderr >= 0);
+    assert_true(dup2(fileno(captured), STDERR_FILENO) >= 0);
+}
+
+/* Everything written to stderr so far (malloc'd). */
+static char *stderr_text(void)
+{
+    long n = lseek(fileno(captured), 0, SEEK_END);
+    char *t = malloc((size_t)n + 1);
+    assert_non_null(t);
+    assert_int_equal(pread(fileno(captured), t, (size_t)n, 0), n);
+    t[n] = '\0';
+    return t;
+}
+
+static void restore_stderr(void)
+{
+    dup2(saved_stderr, STDERR_FILENO);
+    close(saved_stderr);
+    fclose(captured);
+}
+
+/* The position of @p needle in @p hay, failing when absent. */
+static long at(const char *hay, const char *needle)
+{
+    const char *p = strstr(hay, needle);
+    if (!p)
+        fail_msg("'%s' not in the log:\n%s", needle, hay);
+    return (long)(p - hay);
+}
+
+static void *buffered_then_end(void *arg)
+{
+    (void)arg;
+    mu_log_buffered(MU_LOG_INFO, "t", "from a thread that ends");
+    return NULL;
+}
+
+static void buffered_lines(void **state)
+{
+    (void)state;
+    capture_stderr();
+    mu_log_buffered(MU_LOG_INFO, "http", "line %d", 1);
+    mu_log_buffered(MU_LOG_DEBUG, "http", "filtered");
+    mu_log_buffered(MU_LOG_INFO, "http", "line %d", 2);
+    char *t = stderr_text();
+    assert_string_equal(t, ""); /* kept in the thread's buffer */
+    free(t);
+
+    /* A line of mu_log() goes out after the thread's buffered ones. */
+    mu_log(MU_LOG_WARN, "http", "now");
+    t = stderr_text();
+    assert_true(at(t, " INFO http line 1\n") < at(t, " INFO http line 2\n"));
+    assert_true(at(t, " INFO http line 2\n") < at(t, " WARN http now\n"));
+    assert_null(strstr(t, "filtered"));
+    free(t);
+
+    /* mu_log_flush() writes out what is kept. */
+    mu_log_buffered(MU_LOG_INFO, "http", "line 3");
+    mu_log_flush();
+    t = stderr_text();
+    at(t, " INFO http line 3\n");
+    free(t);
+
+    /* A full buffer goes out by itself, whole lines only. */
+    for (int i = 0; i < 200; i++)
+        mu_log_buffered(MU_LOG_INFO, "http", "bulk %03d %s", i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+    t = stderr_text();
+    at(t, "bulk 000 ");
+    size_t len = strlen(t);
+    assert_true(len > 0 && t[len - 1] == '\n');
+    free(t);
+    mu_log_flush();
+    t = stderr_text();
+    at(t, "bulk 199 ");
+    free(t);
+
+    /* A thread's lines go out when it ends. */
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, buffered_then_end, NULL), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    t = stderr_text();
+    at(t, " INFO t from a thread that ends\n");
+    free(t);
+
+    /* With a sink of one's own, buffered lines reach it at once. */
+    struct capture c = {0};
+    mu_log_set_sink(sink, &c);
+    mu_log_buffered(MU_LOG_INFO, "http", "to the sink");
+    assert_int_equal(c.calls, 1);
+    assert_string_equal(c.msg, "to the sink");
+    mu_log_set_sink(NULL, NULL);
+    restore_stderr();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sink_receives_filtered_messages),
         cmocka_unit_test(line_format),
+        cmocka_unit_test(buffered_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
