@@ -120,14 +120,30 @@ MU_API enum mu_err mu_store_audit_tail(struct mu_store *s, size_t n, struct mu_a
  */
 MU_API enum mu_err mu_store_audit_head(struct mu_store *s, int64_t *seq, struct mu_error *err);
 
+/** Which audited changes a cache depends on. */
+enum mu_change_scope {
+    MU_CHANGES_ANY,      /* every audited change */
+    MU_CHANGES_ACCOUNTS, /* users and API tokens: the audit actions "user.*" and "token.*" */
+};
+
 /**
  * A process-wide counter that advances after every commit that appended an
- * audit entry, through any store of this process. It moves after the data
- * is committed, so a reader that takes the counter before reading sees data
- * at least as new as the counter says: caches of audited data key on it
- * (with mu_store_audit_head() for changes made by other processes).
+ * audit entry of @p scope, through any store of this process. It moves
+ * after the data is committed, so a reader that takes the counter before
+ * reading sees data at least as new as the counter says: caches of audited
+ * data key on it (with mu_store_audit_head() and mu_store_audit_scope_moved()
+ * for changes made by other processes).
  */
-MU_API uint64_t mu_store_local_changes(void);
+MU_API uint64_t mu_store_local_changes(enum mu_change_scope scope);
+
+/**
+ * *moved = 1 when an audit entry of @p scope has a seq above @p since and
+ * at most @p head (a head read before), else 0. Reads those entries only;
+ * a gap over 10,000 entries counts as moved without reading. Errors: MU_ESTORE.
+ */
+MU_API enum mu_err mu_store_audit_scope_moved(struct mu_store *s, enum mu_change_scope scope,
+                                              int64_t since, int64_t head, int *moved,
+                                              struct mu_error *err);
 
 /* ---- plans ---- */
 

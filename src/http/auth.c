@@ -15,6 +15,7 @@
 
 #include <muster/log.h>
 #include <muster/mem.h>
+#include <muster/store.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -67,11 +68,12 @@ static enum cred identify(struct mu_http_env *env, struct mu_http_req *req,
         return CRED_NONE;
     }
     int64_t now = mu_http_now_ms();
-    /* A token verified since the last change of audited data is taken from
-     * this thread's cache: revoking a token, disabling or changing a user
-     * are audited, and so move the version. */
+    /* A token verified since the last change of accounts is taken from
+     * this thread's cache: creating or revoking a token, adding, disabling
+     * or changing a user are audited as "token.*" and "user.*", and so
+     * move the version of that scope (other changes do not). */
     struct mu_token_cache *cache = token ? mu_http_thread_tokens() : NULL;
-    uint64_t version = cache ? mu_http_data_version(env) : 0;
+    uint64_t version = cache ? mu_http_data_version(env, MU_CHANGES_ACCOUNTS) : 0;
     if (cache && mu_token_cache_get(cache, token, version, now, p))
         return CRED_OK;
     struct mu_store *s = mu_http_store_acquire(env);

@@ -28,7 +28,7 @@ static int64_t mono_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-uint64_t mu_http_data_version(struct mu_http_env *env)
+uint64_t mu_http_data_version(struct mu_http_env *env, int scope)
 {
     int64_t now = mono_ms();
     if (now - atomic_load(&env->dv_checked_ms) >= MU_HTTP_RECHECK_MS) {
@@ -38,26 +38,37 @@ uint64_t mu_http_data_version(struct mu_http_env *env)
         if (now - atomic_load(&env->dv_checked_ms) >= MU_HTTP_RECHECK_MS) {
             struct mu_error err = {0};
             int64_t head = -1;
+            int accounts = 1;
             struct mu_store *s = mu_http_store_acquire(env);
             enum mu_err rc = s ? mu_store_audit_head(s, &head, &err) : MU_ESTORE;
+            /* Which scopes moved: entries after the last reading, up to this one. */
+            if (rc == MU_OK && head != env->dv_head)
+                rc = head > env->dv_head
+                         ? mu_store_audit_scope_moved(s, MU_CHANGES_ACCOUNTS, env->dv_head, head,
+                                                      &accounts, &err)
+                         : MU_OK; /* a head gone back (a restored database): everything */
             mu_http_store_release(env);
             if (rc == MU_OK) {
                 if (head != env->dv_head) {
                     env->dv_head = head;
-                    atomic_fetch_add(&env->dv_moves, 1);
+                    atomic_fetch_add(&env->dv_moves[MU_CHANGES_ANY], 1);
+                    if (accounts)
+                        atomic_fetch_add(&env->dv_moves[MU_CHANGES_ACCOUNTS], 1);
                 }
                 atomic_store(&env->dv_checked_ms, now);
             } else {
                 /* Trust nothing cached; look again on the next request. */
-                atomic_fetch_add(&env->dv_moves, 1);
+                atomic_fetch_add(&env->dv_moves[MU_CHANGES_ANY], 1);
+                atomic_fetch_add(&env->dv_moves[MU_CHANGES_ACCOUNTS], 1);
                 if (s)
                     mu_log(MU_LOG_WARN, "http", "cannot read the audit head: %s", err.msg);
             }
         }
         pthread_mutex_unlock(&env->dv_lock);
     }
+    enum mu_change_scope sc = scope == MU_CHANGES_ACCOUNTS ? MU_CHANGES_ACCOUNTS : MU_CHANGES_ANY;
     /* Both only grow, so their sum moves whenever either does. */
-    return (uint64_t)atomic_load(&env->dv_moves) + mu_store_local_changes();
+    return (uint64_t)atomic_load(&env->dv_moves[sc]) + mu_store_local_changes(sc);
 }
 
 /* ---- per-thread caches ---- */

@@ -18,6 +18,7 @@
 #include <muster/diff.h>
 #include <muster/mem.h>
 #include <muster/query.h>
+#include <muster/store.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -334,7 +335,7 @@ int h_dashboard_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
 
     /* The answer is the same for every caller: the date and the plans,
      * which change only by audited plan loads. Office screens poll it. */
-    uint64_t version = mu_http_data_version(env);
+    uint64_t version = mu_http_data_version(env, MU_CHANGES_ANY);
     if (mu_http_cache_get(MU_HTTP_CACHE_DASHBOARD, version, date, resp)) {
         resp->content_type = "application/json";
         resp->status = 200;

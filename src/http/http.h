@@ -86,8 +86,8 @@ struct mu_http_env {
      * to move. Reads of the head are serialized by dv_lock (init it). */
     pthread_mutex_t dv_lock;
     atomic_int_fast64_t dv_checked_ms;
-    int64_t dv_head; /* under dv_lock */
-    atomic_uint_fast64_t dv_moves;
+    int64_t dv_head;                    /* under dv_lock */
+    atomic_uint_fast64_t dv_moves[2];   /* by enum mu_change_scope */
 };
 
 /**
@@ -99,14 +99,15 @@ struct mu_http_env {
 #define MU_HTTP_RECHECK_MS 1
 
 /**
- * A number that changes whenever audited data may have changed, in this
- * process or any other: keys of the caches below. Take it before reading
+ * A number that changes whenever audited data of @p scope (an enum
+ * mu_change_scope of <muster/store.h>: any, or accounts only) may have
+ * changed, in this process or any other: keys of the caches below. Take it before reading
  * the store, so that what is read is at least as new as the number says.
  * Reads the audit head at most once per MU_HTTP_RECHECK_MS; when that
  * fails, the number moves (nothing cached is trusted). Call it without a
  * store connection held: it may take one.
  */
-uint64_t mu_http_data_version(struct mu_http_env *env);
+uint64_t mu_http_data_version(struct mu_http_env *env, int scope);
 
 /** This thread's API token cache (cache.c), or NULL without memory. */
 struct mu_token_cache *mu_http_thread_tokens(void);

@@ -70,12 +70,12 @@ void mu_store_close(struct mu_store *s)
     mu_free(s);
 }
 
-/* Commits of audited changes in this process; see mu_store_local_changes(). */
-static atomic_uint_fast64_t local_changes;
+/* Commits of audited changes in this process, by scope; see mu_store_local_changes(). */
+static atomic_uint_fast64_t local_changes[2];
 
-uint64_t mu_store_local_changes(void)
+uint64_t mu_store_local_changes(enum mu_change_scope scope)
 {
-    return (uint64_t)atomic_load(&local_changes);
+    return (uint64_t)atomic_load(&local_changes[scope == MU_CHANGES_ACCOUNTS]);
 }
 
 const char *mu_store_engine(const struct mu_store *s)
@@ -115,14 +115,18 @@ enum mu_err mu_store_tx_leave(struct mu_store *s, enum mu_err rc, struct mu_erro
         MU_BUG("transaction end without a beginning");
     s->depth--;
     if (s->depth == 0) {
-        int audited = s->audited;
-        s->audited = 0;
+        int audited = s->audited, accounts = s->audited_accounts;
+        s->audited = s->audited_accounts = 0;
         if (rc == MU_OK) {
             rc = s->db->ops->commit(s->db, err);
-            if (rc)
+            if (rc) {
                 s->db->ops->rollback(s->db, &scratch);
-            else if (audited)
-                atomic_fetch_add(&local_changes, 1); /* after the commit: see store.h */
+            } else if (audited) {
+                /* After the commit: see store.h. */
+                atomic_fetch_add(&local_changes[0], 1);
+                if (accounts)
+                    atomic_fetch_add(&local_changes[1], 1);
+            }
         } else {
             s->db->ops->rollback(s->db, &scratch);
         }

@@ -59,6 +59,8 @@ enum mu_err mu_store_audit_append_tx(struct mu_store *s, const struct mu_actor *
         goto out;
     }
     s->audited = 1;
+    if (mu_store_action_is_account(action))
+        s->audited_accounts = 1;
     in.seq = mu_db_int(r, 0);
     const char *t = mu_db_text(r, 1);
     if (!t || strlen(t) != MU_AUDIT_HEX_LEN) {
@@ -253,5 +255,29 @@ enum mu_err mu_store_audit_head(struct mu_store *s, int64_t *seq, struct mu_erro
         mu_db_query_int(s->db, "SELECT seq FROM audit_head WHERE id = 1", NULL, 0, seq, &found, err);
     if (rc == MU_OK && !found)
         rc = mu_error_set(err, MU_ESTORE, "audit head is missing; the audit log was tampered with");
+    return rc;
+}
+
+/* The one definition of the accounts scope, here and in SQL below. */
+int mu_store_action_is_account(const char *action)
+{
+    return action && (strncmp(action, "user.", 5) == 0 || strncmp(action, "token.", 6) == 0);
+}
+
+enum mu_err mu_store_audit_scope_moved(struct mu_store *s, enum mu_change_scope scope,
+                                       int64_t since, int64_t head, int *moved,
+                                       struct mu_error *err)
+{
+    *moved = head > since;
+    if (!*moved || scope == MU_CHANGES_ANY || head - since > 10000)
+        return MU_OK;
+    size_t n = 0;
+    struct mu_db_val p[] = {MU_DB_INT(since), MU_DB_INT(head)};
+    enum mu_err rc = mu_db_count(s->db,
+                                 "SELECT 1 FROM audit WHERE seq > $1 AND seq <= $2 AND "
+                                 "(action LIKE 'user.%' OR action LIKE 'token.%') LIMIT 1",
+                                 p, 2, &n, err);
+    if (rc == MU_OK)
+        *moved = n > 0;
     return rc;
 }

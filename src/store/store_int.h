@@ -17,7 +17,8 @@ struct mu_store {
     struct mu_db *db;                      /* owned connection */
     const struct mu_migration *migrations; /* the engine's embedded list */
     int depth;                             /* open transaction levels, 0 = none */
-    int audited; /* the open transaction appended an audit entry */
+    int audited;          /* the open transaction appended an audit entry */
+    int audited_accounts; /* ... one of scope MU_CHANGES_ACCOUNTS */
 };
 
 /* Longest accepted strings (bytes), checked before anything is written. */
@@ -26,6 +27,9 @@ struct mu_store {
 
 /** The connection of @p s (borrowed), for tests and the migration runner. */
 struct mu_db *mu_store_db(struct mu_store *s);
+
+/** Whether audit action @p action is of scope MU_CHANGES_ACCOUNTS. */
+int mu_store_action_is_account(const char *action);
 
 /**
  * Start a unit of work: a transaction at depth 0 (BEGIN IMMEDIATE on

@@ -1316,12 +1316,12 @@ static void test_account_token_cache(void **state)
     assert_false(mu_token_cache_get(c, "not a token", 7, T0, &p));
 
     /* Verified under version 7: the same answer from the cache, a deep copy. */
-    uint64_t local = mu_store_local_changes();
+    uint64_t local = mu_store_local_changes(MU_CHANGES_ANY);
     must(mu_auth_token_verify_cached(c, f->s, 7, tok, T0 + MINUTE, &p, &err), &err);
     assert_string_equal(p.name, "feed");
     mu_principal_release(&p);
     /* Recording the use is not an audited change: nothing moved. */
-    assert_true(mu_store_local_changes() == local);
+    assert_true(mu_store_local_changes(MU_CHANGES_ANY) == local);
     must(mu_store_audit_head(f->s, &head2, &err), &err);
     assert_true(head2 == head);
     assert_true(mu_token_cache_get(c, tok, 7, T0 + MINUTE + 1, &p));
@@ -1358,7 +1358,7 @@ static void test_account_token_cache(void **state)
             id2 = v[i].id;
     mu_token_infos_free(v, n);
     must(mu_store_token_revoke(f->s, &a, id2, NULL, &err), &err);
-    assert_true(mu_store_local_changes() == local + 1);
+    assert_true(mu_store_local_changes(MU_CHANGES_ANY) == local + 1);
     must(mu_store_audit_head(f->s, &head2, &err), &err);
     assert_true(head2 == head + 1);
     assert_true(mu_token_cache_get(c, tok2, 7, T0 + MINUTE, &p)); /* the old version still says yes */
@@ -1368,11 +1368,32 @@ static void test_account_token_cache(void **state)
     assert_false(mu_token_cache_get(c, tok2, 7, T0 + MINUTE, &p));
     assert_false(mu_token_cache_get(c, tok2, 8, T0 + MINUTE, &p));
 
+    /* Scopes: revoking moved the accounts counter too; an audited change of
+     * something else moves only "any", here and in the audit log. */
+    uint64_t acc = mu_store_local_changes(MU_CHANGES_ACCOUNTS);
+    int64_t h1 = head2, h2 = 0;
+    int moved = -1;
+    must(mu_store_audit_scope_moved(f->s, MU_CHANGES_ACCOUNTS, head, h1, &moved, &err), &err);
+    assert_int_equal(moved, 1); /* the revoke */
+    must(mu_store_audit_append(f->s, &a, "test.note", "x", "kept", &err), &err);
+    assert_true(mu_store_local_changes(MU_CHANGES_ANY) == local + 2);
+    assert_true(mu_store_local_changes(MU_CHANGES_ACCOUNTS) == acc);
+    must(mu_store_audit_head(f->s, &h2, &err), &err);
+    assert_true(h2 == h1 + 1);
+    must(mu_store_audit_scope_moved(f->s, MU_CHANGES_ACCOUNTS, h1, h2, &moved, &err), &err);
+    assert_int_equal(moved, 0);
+    must(mu_store_audit_scope_moved(f->s, MU_CHANGES_ANY, h1, h2, &moved, &err), &err);
+    assert_int_equal(moved, 1);
+    must(mu_store_audit_scope_moved(f->s, MU_CHANGES_ACCOUNTS, h2, h2, &moved, &err), &err);
+    assert_int_equal(moved, 0);
+    local += 1;
+    head = h2 - 1;
+
     /* A rolled-back audited change moves nothing. */
     must(mu_store_begin(f->s, &err), &err);
     must(mu_store_audit_append(f->s, &a, "test.note", "x", "undone", &err), &err);
     mu_store_rollback(f->s);
-    assert_true(mu_store_local_changes() == local + 1);
+    assert_true(mu_store_local_changes(MU_CHANGES_ANY) == local + 1);
     must(mu_store_audit_head(f->s, &head2, &err), &err);
     assert_true(head2 == head + 1);
 
