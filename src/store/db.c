@@ -34,6 +34,14 @@ enum mu_err mu_db_open(const char *dsn, struct mu_db **out, struct mu_error *err
     return mu_db_sqlite_ops.open(dsn, out, err);
 }
 
+uint32_t mu_db_sql_hash(const char *sql, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)sql[i]) * 16777619u;
+    return h;
+}
+
 enum mu_err mu_db_exec(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
                        struct mu_error *err)
 {

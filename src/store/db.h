@@ -97,6 +97,9 @@ struct mu_db_ops {
 extern const struct mu_db_ops mu_db_sqlite_ops;
 extern const struct mu_db_ops mu_db_pg_ops;
 
+/** A hash of SQL text, for the engines' statement caches (FNV-1a). */
+uint32_t mu_db_sql_hash(const char *sql, size_t len);
+
 /** Connect with the engine the DSN names (see mu_store_open). */
 enum mu_err mu_db_open(const char *dsn, struct mu_db **out, struct mu_error *err);
 

@@ -18,9 +18,23 @@
 
 #include "util/banned.h"
 
+#define CACHE_SIZE 128
+
+/* A statement prepared on the server as "mu_<id>". */
+struct stmt_slot {
+    char *sql; /* owned copy of the text: the key; NULL: slot free */
+    size_t len;
+    uint32_t hash;
+    int nparams;
+    uint64_t id;   /* its name's number */
+    uint64_t used; /* tick of the last use, for replacement */
+};
+
 struct db_pg {
     struct mu_db base;
     PGconn *conn;
+    uint64_t tick, next_id;
+    struct stmt_slot cache[CACHE_SIZE];
 };
 
 struct rows_pg {
@@ -67,8 +81,11 @@ static void db_close(struct mu_db *db)
 {
     if (!db)
         return;
-    PQfinish(conn_of(db));
-    mu_free(db);
+    struct db_pg *d = (struct db_pg *)db;
+    for (size_t i = 0; i < CACHE_SIZE; i++)
+        mu_free(d->cache[i].sql);
+    PQfinish(d->conn); /* prepared statements end with the session */
+    mu_free(d);
 }
 
 static enum mu_err db_open(const char *url, struct mu_db **out, struct mu_error *err)
@@ -137,6 +154,71 @@ static enum mu_err rollback(struct mu_db *db, struct mu_error *err)
     return exec_script(db, "ROLLBACK", err);
 }
 
+/*
+ * The prepared statement for @p sql into @p name ("mu_<id>"): a hit, or
+ * @p sql prepared now in the least recently used slot (deallocating what
+ * it held). @p name is "" when the statement is not cached (a slot's old
+ * statement could not be deallocated, as in a failed transaction): run it
+ * unprepared. A failing PREPARE (bad SQL, a failed transaction) hands its
+ * result to the caller in *res, as the execution's own would be.
+ */
+static enum mu_err statement(struct mu_db *db, const char *sql, int n, char name[32],
+                             PGresult **res, struct mu_error *err)
+{
+    struct db_pg *d = (struct db_pg *)db;
+    size_t len = strlen(sql);
+    uint32_t h = mu_db_sql_hash(sql, len);
+    struct stmt_slot *victim = NULL;
+    name[0] = '\0';
+    *res = NULL;
+    for (size_t i = 0; i < CACHE_SIZE; i++) {
+        struct stmt_slot *c = &d->cache[i];
+        if (c->sql && c->hash == h && c->len == len && memcmp(c->sql, sql, len) == 0) {
+            if (c->nparams != n)
+                return mu_error_set(err, MU_EINTERNAL, "query takes %d parameters, %d given",
+                                    c->nparams, n);
+            c->used = ++d->tick;
+            snprintf(name, 32, "mu_%" PRIu64, c->id);
+            return MU_OK;
+        }
+        if (!victim || !c->sql || (victim->sql && c->used < victim->used))
+            victim = c;
+    }
+    if (victim->sql) {
+        char drop[48];
+        snprintf(drop, sizeof(drop), "DEALLOCATE mu_%" PRIu64, victim->id);
+        PGresult *dr = PQexec(d->conn, drop);
+        int ok = dr && PQresultStatus(dr) == PGRES_COMMAND_OK;
+        PQclear(dr);
+        if (!ok)
+            return MU_OK; /* unprepared this time; the slot keeps its statement */
+        mu_free(victim->sql);
+        victim->sql = NULL;
+    }
+    char *copy = mu_malloc(len + 1);
+    if (!copy)
+        return MU_OK;
+    memcpy(copy, sql, len + 1);
+    uint64_t id = ++d->next_id;
+    char nm[32];
+    snprintf(nm, sizeof(nm), "mu_%" PRIu64, id);
+    PGresult *pr = PQprepare(d->conn, nm, sql, n, NULL);
+    if (!pr || PQresultStatus(pr) != PGRES_COMMAND_OK) {
+        mu_free(copy);
+        *res = pr; /* the caller reports it */
+        return MU_OK;
+    }
+    PQclear(pr);
+    victim->sql = copy;
+    victim->len = len;
+    victim->hash = h;
+    victim->nparams = n;
+    victim->id = id;
+    victim->used = ++d->tick;
+    memcpy(name, nm, sizeof(nm));
+    return MU_OK;
+}
+
 static enum mu_err query(struct mu_db *db, const char *sql, const struct mu_db_val *p, int n,
                          struct mu_db_rows **out, struct mu_error *err)
 {
@@ -162,10 +244,19 @@ static enum mu_err query(struct mu_db *db, const char *sql, const struct mu_db_v
     struct rows_pg *r = mu_calloc(1, sizeof(*r));
     if (!r)
         return mu_error_set(err, MU_ENOMEM, "out of memory");
-    PGresult *res = PQexecParams(conn_of(db), sql, n, NULL, n ? values : NULL, NULL, NULL, 0);
+    char name[32];
+    PGresult *res = NULL;
+    enum mu_err rc = statement(db, sql, n, name, &res, err);
+    if (rc) {
+        mu_free(r);
+        return rc;
+    }
+    if (!res) /* prepared: run it */
+        res = name[0] ? PQexecPrepared(conn_of(db), name, n, n ? values : NULL, NULL, NULL, 0)
+                      : PQexecParams(conn_of(db), sql, n, NULL, n ? values : NULL, NULL, NULL, 0);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        enum mu_err rc = fail_res(db, res, err);
+        rc = fail_res(db, res, err);
         PQclear(res);
         mu_free(r);
         return rc;

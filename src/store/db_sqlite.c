@@ -214,15 +214,6 @@ static enum mu_err rollback(struct mu_db *db, struct mu_error *err)
     return run(db, "ROLLBACK", err);
 }
 
-/* FNV-1a over the SQL text. */
-static uint32_t sql_hash(const char *sql, size_t len)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)sql[i]) * 16777619u;
-    return h;
-}
-
 /* Prepare @p sql into *st and find the bind index of $1..$n in @p idx. */
 static enum mu_err prepare(struct mu_db *db, const char *sql, size_t len, int n, sqlite3_stmt **st,
                            int *idx, struct mu_error *err)
@@ -260,7 +251,7 @@ static enum mu_err lookup(struct db_sqlite *d, const char *sql, int n, struct st
                           sqlite3_stmt **own, int *own_idx, struct mu_error *err)
 {
     size_t len = strlen(sql);
-    uint32_t h = sql_hash(sql, len);
+    uint32_t h = mu_db_sql_hash(sql, len);
     struct stmt_slot *victim = NULL;
     *slot = NULL;
     *own = NULL;
