@@ -4,7 +4,9 @@
 # units x 4 slots = 4,000 submissions) and a province day (25,000 units x 4
 # = 100,000), each POSTed to /api/v1/checkins/{unit} by 64 concurrent
 # keep-alive clients (bench/checkin_http_client.c, compiled here) against
-# `muster serve --threads 64` on a temporary SQLite file (WAL,
+# `muster serve` with its default worker threads (one per core: a
+# submission waiting for its group commit holds no thread) on a
+# temporary SQLite file (WAL,
 # synchronous=FULL: a 201 means the submission is committed). Then the time
 # to answer the 25,000-unit board (GET /api/v1/checkins/board, the whole
 # board built, one page sent; median of 7). The baseline, measured in the
@@ -101,7 +103,7 @@ token=$(m token create --user bench 2>>"$tmp/setup.log") || fail "token create f
 raw_rate=$(sed -n 's/^bench: raw_sqlite_single_row_commit: \([0-9]*\)\/s$/\1/p' "$tmp/raw.out")
 [ -n "$raw_rate" ] || fail "no raw rate in: $(cat "$tmp/raw.out")"
 
-"$bin" --db "$db" serve --listen 127.0.0.1:0 --threads $conns >"$tmp/serve.out" 2>"$tmp/serve.err" &
+"$bin" --db "$db" serve --listen 127.0.0.1:0 >"$tmp/serve.out" 2>"$tmp/serve.err" &
 pid=$!
 n=0
 until grep -q '^muster: listening on ' "$tmp/serve.out"; do

@@ -193,6 +193,10 @@ struct mu_principal {
 /** Free the units of @p p and zero it; NULL is fine. */
 MU_API void mu_principal_release(struct mu_principal *p);
 
+/** A deep copy of @p from into @p to (release it); @p to is zeroed on MU_ENOMEM. */
+MU_API enum mu_err mu_principal_copy(struct mu_principal *to, const struct mu_principal *from,
+                                     struct mu_error *err);
+
 /**
  * Whether @p p may do @p action; for the unit actions, on unit @p unit
  * (NULL: the route names no unit, which a unit-scoped role may not use).

@@ -4,18 +4,20 @@
  * board of a day, over one shared store connection guarded by the caller's
  * mutex (the HTTP server's store lock).
  *
- * Group commit (leader/follower, no thread of its own): a submitting thread
- * queues its submission; the thread at the head of the queue becomes the
- * leader, takes up to `max_batch` queued submissions, checks each of them
- * (exactly the checks of mu_app_checkin_submit(): schedule, unit,
- * permission, `by`, fields, text, slot, time), stores every valid one in ONE
- * transaction (mu_store_checkin_submit_many() per run of the same actor,
- * nested in one outer transaction: one commit) and answers every member only
- * after that commit, so every acknowledged submission is durable. A member
- * that fails its checks gets its own error and does not hold up the others;
- * when the shared transaction fails, the valid members are retried one by one
- * so that each gets its own answer. While a leader commits, new submissions
- * queue up and form the next group: the group size follows the load.
+ * Group commit (one queue, a committer thread of its own): a submission is
+ * queued with copies of everything it needs; the committer takes up to
+ * `max_batch` queued submissions, checks each of them (exactly the checks
+ * of mu_app_checkin_submit(): schedule, unit, permission, `by`, fields,
+ * text, slot, time), stores every valid one in ONE transaction
+ * (mu_store_checkin_submit_many() per run of the same actor, nested in one
+ * outer transaction: one commit) and answers every member only after that
+ * commit, so every acknowledged submission is durable. A member that fails
+ * its checks gets its own error and does not hold up the others; when the
+ * shared transaction fails, the valid members are retried one by one so
+ * that each gets its own answer. While the committer commits, new
+ * submissions queue up and form the next group: the group size follows the
+ * load. A server submits without waiting (mu_checkin_batcher_submit_async),
+ * so a waiting submission holds no worker thread.
  *
  * Schedules are resolved from a cache of parsed plans, checked against the
  * latest stored version of each plan once per group (a new plan version is
@@ -54,7 +56,10 @@ MU_API enum mu_err mu_checkin_batcher_new(struct mu_store *s, pthread_mutex_t *s
                                           struct mu_checkin_batcher **out,
                                           struct mu_error *err);
 
-/** Free @p b and its cache; no submission may be in progress. NULL is a no-op. */
+/**
+ * Free @p b and its cache, after answering every queued submission. No
+ * submission may be made during or after the call. NULL is a no-op.
+ */
 MU_API void mu_checkin_batcher_free(struct mu_checkin_batcher *b);
 
 /**
@@ -74,9 +79,31 @@ MU_API enum mu_err mu_checkin_batcher_submit(struct mu_checkin_batcher *b,
                                              struct mu_checkin_receipt *out,
                                              struct mu_error *err);
 
+/**
+ * The answer to a submission: @p rc, with @p err (borrowed for the call)
+ * when it is not MU_OK, else @p receipt (borrowed for the call). Called once,
+ * on the batcher's committer thread, after the commit; it must not submit
+ * to the same batcher and should return promptly.
+ */
+typedef void mu_checkin_done_fn(void *ctx, enum mu_err rc, const struct mu_error *err,
+                                const struct mu_checkin_receipt *receipt);
+
+/**
+ * mu_checkin_batcher_submit() without waiting: the submission (copied; the
+ * arguments are borrowed for the call only) is queued, and @p done is called
+ * with @p ctx when it is stored or refused. MU_OK when queued; otherwise
+ * (MU_EINVAL, MU_ENOMEM) @p done is never called.
+ */
+MU_API enum mu_err mu_checkin_batcher_submit_async(struct mu_checkin_batcher *b,
+                                                   const struct mu_actor *actor,
+                                                   const struct mu_principal *who,
+                                                   const struct mu_checkin_input *in,
+                                                   mu_checkin_done_fn *done, void *ctx,
+                                                   struct mu_error *err);
+
 /** Counters since the batcher was made. */
 struct mu_checkin_batch_stats {
-    uint64_t groups;      /* groups processed (leaders) */
+    uint64_t groups;      /* groups processed */
     uint64_t commits;     /* shared commits that succeeded */
     uint64_t stored;      /* submissions stored */
     uint64_t rejected;    /* submissions that failed their checks */

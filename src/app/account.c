@@ -357,31 +357,6 @@ void mu_token_cache_free(struct mu_token_cache *c)
     mu_free(c);
 }
 
-/* A deep copy of @p from into @p to (zeroed on failure). */
-static enum mu_err principal_copy(struct mu_principal *to, const struct mu_principal *from,
-                                  struct mu_error *err)
-{
-    *to = *from;
-    to->units = NULL;
-    to->nunits = 0;
-    if (from->nunits) {
-        to->units = mu_calloc(from->nunits, sizeof(*to->units));
-        if (!to->units)
-            goto oom;
-        for (size_t i = 0; i < from->nunits; i++) {
-            if (!(to->units[i] = mu_strdup(from->units[i]))) {
-                to->nunits = i;
-                goto oom;
-            }
-        }
-        to->nunits = from->nunits;
-    }
-    return MU_OK;
-oom:
-    mu_principal_release(to);
-    return mu_error_set(err, MU_ENOMEM, "out of memory copying the caller");
-}
-
 /* The id of @p token in @p c; 0 for a string that is not a token. */
 static int cache_id(const struct mu_token_cache *c, const char *token,
                     unsigned char id[TOKEN_ID_LEN])
@@ -410,7 +385,7 @@ int mu_token_cache_get(const struct mu_token_cache *c, const char *token, uint64
         return 0;
     size_t i = cache_find(c, id);
     return i < TOKEN_CACHE_SLOTS && c->slot[i].version == version &&
-           now_ms < c->slot[i].recheck_at && principal_copy(out, &c->slot[i].p, NULL) == MU_OK;
+           now_ms < c->slot[i].recheck_at && mu_principal_copy(out, &c->slot[i].p, NULL) == MU_OK;
 }
 
 enum mu_err mu_auth_token_verify_cached(struct mu_token_cache *c, struct mu_store *s,
@@ -435,7 +410,7 @@ enum mu_err mu_auth_token_verify_cached(struct mu_token_cache *c, struct mu_stor
     c->slot[i].used = 0;
     if ((rc = token_verify(s, hash, now_ms, out, &recheck_at, err)))
         return rc;
-    if (principal_copy(&c->slot[i].p, out, NULL) == MU_OK) {
+    if (mu_principal_copy(&c->slot[i].p, out, NULL) == MU_OK) {
         memcpy(c->slot[i].id, id, sizeof(id));
         c->slot[i].version = version;
         c->slot[i].recheck_at = recheck_at;

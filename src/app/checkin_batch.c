@@ -2,10 +2,9 @@
 /*
  * Check-ins for a server (include/muster/checkin_batch.h): a cache of parsed
  * plans with their resolved check-in schedules, the group commit of
- * concurrent submissions (leader/follower over one queue: the thread at the
- * head checks and stores a whole group in one transaction and answers every
- * member after the commit), and the board of a day built from the cached
- * schedule. The checks repeat those of mu_app_checkin_submit() in
+ * concurrent submissions (one queue and a committer thread that checks and
+ * stores a whole group in one transaction and answers every member after
+ * the commit), and the board of a day built from the cached schedule. The checks repeat those of mu_app_checkin_submit() in
  * src/app/checkin.c (same order, same messages and fields) over the cached
  * schedule instead of a plan parsed for every call.
  */
@@ -44,26 +43,33 @@ struct plans {
     size_t n;
 };
 
-/* A queued submission; lives on the submitting thread's stack. */
+/* A queued submission, with its own copies of the request. */
 struct waiter {
     struct waiter *next;
-    pthread_cond_t cond;
-    int done;
-    /* the request, borrowed */
+    /* the request: pointers into the copies below */
     const struct mu_actor *actor;
-    const struct mu_principal *who;
+    const struct mu_principal *who; /* NULL: a trusted local caller */
     const struct mu_checkin_input *in;
+    /* whom to tell */
+    mu_checkin_done_fn *done;
+    void *done_ctx;
     /* the answer */
     enum mu_err rc;
     struct mu_error err;
     struct mu_checkin_receipt receipt;
-    /* the leader's work */
+    /* the committer's work */
     int valid;
     struct mu_checkin_record rec;
     char *fields_json;
     char by[MU_USERNAME_MAX + 80];
     char ref[MU_CHECKIN_MAX_REF + 1];
     int64_t slot_at;
+    /* the copies, owned */
+    struct mu_actor actor_copy;
+    struct mu_principal who_copy;
+    struct mu_checkin_input in_copy;
+    struct mu_checkin_kv *kv_copy;
+    char *strs; /* every string of the copies, one block */
 };
 
 struct mu_checkin_batcher {
@@ -71,8 +77,11 @@ struct mu_checkin_batcher {
     pthread_mutex_t *store_lock;
     const struct mu_calendar *cal;
     size_t max;
-    pthread_mutex_t qlock; /* the queue and the stats */
+    pthread_mutex_t qlock; /* the queue, stop and the stats */
+    pthread_cond_t qcond;  /* signals the committer: a submission queued, or stop */
     struct waiter *head, *tail;
+    int stop;
+    pthread_t committer;
     struct entry *cache; /* guarded by store_lock, like the two below */
     struct plans *plans; /* the stored plans as last read */
     int64_t known_head;  /* the audit head after our last look or commit; -1: unknown */
@@ -463,6 +472,8 @@ out:
 
 /* ---------------------------------------------------------------- group commit */
 
+static void *committer_run(void *arg);
+
 enum mu_err mu_checkin_batcher_new(struct mu_store *s, pthread_mutex_t *store_lock,
                                    const struct mu_calendar *cal, size_t max_batch,
                                    struct mu_checkin_batcher **out, struct mu_error *err)
@@ -476,11 +487,22 @@ enum mu_err mu_checkin_batcher_new(struct mu_store *s, pthread_mutex_t *store_lo
         mu_free(b);
         return mu_error_set(err, MU_EINTERNAL, "cannot make a mutex");
     }
+    if (pthread_cond_init(&b->qcond, NULL)) {
+        pthread_mutex_destroy(&b->qlock);
+        mu_free(b);
+        return mu_error_set(err, MU_EINTERNAL, "cannot make a condition variable");
+    }
     b->s = s;
     b->store_lock = store_lock;
     b->cal = cal;
     b->max = max_batch ? max_batch : MU_CHECKIN_BATCH_DEFAULT;
     b->known_head = -1;
+    if (pthread_create(&b->committer, NULL, committer_run, b)) {
+        pthread_cond_destroy(&b->qcond);
+        pthread_mutex_destroy(&b->qlock);
+        mu_free(b);
+        return mu_error_set(err, MU_EINTERNAL, "cannot start the check-in committer thread");
+    }
     *out = b;
     return MU_OK;
 }
@@ -489,6 +511,12 @@ void mu_checkin_batcher_free(struct mu_checkin_batcher *b)
 {
     if (!b)
         return;
+    /* The committer answers what is queued, then ends. */
+    pthread_mutex_lock(&b->qlock);
+    b->stop = 1;
+    pthread_cond_signal(&b->qcond);
+    pthread_mutex_unlock(&b->qlock);
+    pthread_join(b->committer, NULL);
     for (struct entry *e = b->cache, *next; e; e = next) {
         next = e->next;
         entry_free(e);
@@ -496,6 +524,7 @@ void mu_checkin_batcher_free(struct mu_checkin_batcher *b)
     if (b->plans)
         mu_plan_summaries_free(b->plans->v, b->plans->n);
     mu_free(b->plans);
+    pthread_cond_destroy(&b->qcond);
     pthread_mutex_destroy(&b->qlock);
     mu_free(b);
 }
@@ -636,58 +665,187 @@ static void process(struct mu_checkin_batcher *b, struct waiter **g, size_t n)
     pthread_mutex_unlock(&b->qlock);
 }
 
+/* ---------------------------------------------------------------- the queue */
+
+static void waiter_free(struct waiter *w)
+{
+    if (!w)
+        return;
+    mu_principal_release(&w->who_copy);
+    mu_free(w->kv_copy);
+    mu_free(w->strs);
+    mu_free(w->fields_json);
+    mu_free(w);
+}
+
+/* Append a copy of @p src (may be NULL) at *@p at in the block; the copy, or NULL. */
+static const char *put_str(char **at, const char *src)
+{
+    if (!src)
+        return NULL;
+    size_t n = strlen(src) + 1;
+    char *d = *at;
+    memcpy(d, src, n);
+    *at += n;
+    return d;
+}
+
+static size_t str_room(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* A queued submission holding its own copies of the request; NULL without memory. */
+static struct waiter *waiter_new(const struct mu_actor *actor, const struct mu_principal *who,
+                                 const struct mu_checkin_input *in)
+{
+    struct waiter *w = mu_calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    size_t room = str_room(actor->name) + str_room(in->schedule) + str_room(in->unit) +
+                  str_room(in->text) + str_room(in->slot) + str_room(in->by);
+    for (size_t i = 0; i < in->nfields; i++)
+        room += str_room(in->fields[i].key) + str_room(in->fields[i].value);
+    w->strs = mu_malloc(room ? room : 1);
+    w->kv_copy = mu_calloc(in->nfields + 1, sizeof(*w->kv_copy));
+    if (!w->strs || !w->kv_copy || (who && mu_principal_copy(&w->who_copy, who, NULL))) {
+        waiter_free(w);
+        return NULL;
+    }
+    char *at = w->strs;
+    w->actor_copy.name = put_str(&at, actor->name);
+    w->actor_copy.now_ms = actor->now_ms;
+    w->in_copy = *in;
+    w->in_copy.schedule = put_str(&at, in->schedule);
+    w->in_copy.unit = put_str(&at, in->unit);
+    w->in_copy.text = put_str(&at, in->text);
+    w->in_copy.slot = put_str(&at, in->slot);
+    w->in_copy.by = put_str(&at, in->by);
+    for (size_t i = 0; i < in->nfields; i++) {
+        w->kv_copy[i].key = put_str(&at, in->fields[i].key);
+        w->kv_copy[i].value = put_str(&at, in->fields[i].value);
+    }
+    w->in_copy.fields = w->kv_copy;
+    w->actor = &w->actor_copy;
+    w->who = who ? &w->who_copy : NULL;
+    w->in = &w->in_copy;
+    return w;
+}
+
+/*
+ * The committer: takes up to max queued submissions at a time, checks and
+ * stores them with one commit (process), and answers each; while it works,
+ * new submissions queue up and form the next group, so the group size
+ * follows the load. At stop it answers what is queued, then ends.
+ */
+static void *committer_run(void *arg)
+{
+    struct mu_checkin_batcher *b = arg;
+    struct waiter *g[MU_CHECKIN_BATCH_MAX];
+    pthread_mutex_lock(&b->qlock);
+    for (;;) {
+        while (!b->head && !b->stop)
+            pthread_cond_wait(&b->qcond, &b->qlock);
+        if (!b->head)
+            break;
+        size_t n = 0;
+        while (b->head && n < b->max) {
+            g[n++] = b->head;
+            b->head = b->head->next;
+        }
+        if (!b->head)
+            b->tail = NULL;
+        pthread_mutex_unlock(&b->qlock);
+        process(b, g, n);
+        for (size_t i = 0; i < n; i++) {
+            g[i]->done(g[i]->done_ctx, g[i]->rc, &g[i]->err,
+                       g[i]->rc ? NULL : &g[i]->receipt);
+            waiter_free(g[i]);
+        }
+        pthread_mutex_lock(&b->qlock);
+    }
+    pthread_mutex_unlock(&b->qlock);
+    return NULL;
+}
+
+enum mu_err mu_checkin_batcher_submit_async(struct mu_checkin_batcher *b,
+                                            const struct mu_actor *actor,
+                                            const struct mu_principal *who,
+                                            const struct mu_checkin_input *in,
+                                            mu_checkin_done_fn *done, void *ctx,
+                                            struct mu_error *err)
+{
+    if (!actor || !actor->name || !*actor->name || !in || !done)
+        return mu_error_set(err, MU_EINVAL, "check-in submission without actor or input");
+    struct waiter *w = waiter_new(actor, who, in);
+    if (!w)
+        return mu_error_set(err, MU_ENOMEM, "out of memory");
+    w->done = done;
+    w->done_ctx = ctx;
+    pthread_mutex_lock(&b->qlock);
+    if (b->tail)
+        b->tail->next = w;
+    else
+        b->head = w;
+    b->tail = w;
+    pthread_cond_signal(&b->qcond);
+    pthread_mutex_unlock(&b->qlock);
+    return MU_OK;
+}
+
+/* mu_checkin_batcher_submit() waiting for its answer. */
+struct sync_wait {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int done;
+    enum mu_err rc;
+    struct mu_error err;
+    struct mu_checkin_receipt receipt;
+};
+
+static void sync_done(void *ctx, enum mu_err rc, const struct mu_error *err,
+                      const struct mu_checkin_receipt *receipt)
+{
+    struct sync_wait *sw = ctx;
+    pthread_mutex_lock(&sw->lock);
+    sw->rc = rc;
+    if (rc)
+        sw->err = *err;
+    else
+        sw->receipt = *receipt;
+    sw->done = 1;
+    pthread_cond_signal(&sw->cond);
+    pthread_mutex_unlock(&sw->lock);
+}
+
 enum mu_err mu_checkin_batcher_submit(struct mu_checkin_batcher *b, const struct mu_actor *actor,
                                       const struct mu_principal *who,
                                       const struct mu_checkin_input *in,
                                       struct mu_checkin_receipt *out, struct mu_error *err)
 {
-    struct waiter w;
-    memset(&w, 0, sizeof(w));
-    if (!actor || !actor->name || !*actor->name || !in)
-        return mu_error_set(err, MU_EINVAL, "check-in submission without actor or input");
-    if (pthread_cond_init(&w.cond, NULL))
+    struct sync_wait sw;
+    memset(&sw, 0, sizeof(sw));
+    if (pthread_mutex_init(&sw.lock, NULL))
+        return mu_error_set(err, MU_EINTERNAL, "cannot make a mutex");
+    if (pthread_cond_init(&sw.cond, NULL)) {
+        pthread_mutex_destroy(&sw.lock);
         return mu_error_set(err, MU_EINTERNAL, "cannot make a condition variable");
-    w.actor = actor;
-    w.who = who;
-    w.in = in;
-
-    pthread_mutex_lock(&b->qlock);
-    if (b->tail)
-        b->tail->next = &w;
-    else
-        b->head = &w;
-    b->tail = &w;
-    while (!w.done && b->head != &w)
-        pthread_cond_wait(&w.cond, &b->qlock);
-    if (!w.done) {
-        /* The leader: take the group from the head; later arrivals queue behind. */
-        struct waiter *g[MU_CHECKIN_BATCH_MAX];
-        size_t n = 0;
-        for (struct waiter *x = b->head; x && n < b->max; x = x->next)
-            g[n++] = x;
-        pthread_mutex_unlock(&b->qlock);
-        process(b, g, n);
-        pthread_mutex_lock(&b->qlock);
-        b->head = g[n - 1]->next;
-        if (!b->head)
-            b->tail = NULL;
-        for (size_t i = 0; i < n; i++) {
-            g[i]->done = 1;
-            if (g[i] != &w)
-                pthread_cond_signal(&g[i]->cond);
-        }
-        if (b->head)
-            pthread_cond_signal(&b->head->cond); /* the next leader */
     }
-    pthread_mutex_unlock(&b->qlock);
-    pthread_cond_destroy(&w.cond);
-    if (w.rc) {
-        if (err)
-            *err = w.err;
-        return w.rc;
+    enum mu_err rc = mu_checkin_batcher_submit_async(b, actor, who, in, sync_done, &sw, err);
+    if (rc == MU_OK) {
+        pthread_mutex_lock(&sw.lock);
+        while (!sw.done)
+            pthread_cond_wait(&sw.cond, &sw.lock);
+        pthread_mutex_unlock(&sw.lock);
+        rc = sw.rc;
+        if (rc && err)
+            *err = sw.err;
+        else if (!rc)
+            *out = sw.receipt;
     }
-    *out = w.receipt;
-    return MU_OK;
+    pthread_cond_destroy(&sw.cond);
+    pthread_mutex_destroy(&sw.lock);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- lookups */

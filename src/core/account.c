@@ -281,6 +281,30 @@ void mu_principal_release(struct mu_principal *p)
     memset(p, 0, sizeof(*p));
 }
 
+enum mu_err mu_principal_copy(struct mu_principal *to, const struct mu_principal *from,
+                              struct mu_error *err)
+{
+    *to = *from;
+    to->units = NULL;
+    to->nunits = 0;
+    if (from->nunits) {
+        to->units = mu_calloc(from->nunits, sizeof(*to->units));
+        if (!to->units)
+            goto oom;
+        for (size_t i = 0; i < from->nunits; i++) {
+            if (!(to->units[i] = mu_strdup(from->units[i]))) {
+                to->nunits = i;
+                goto oom;
+            }
+        }
+        to->nunits = from->nunits;
+    }
+    return MU_OK;
+oom:
+    mu_principal_release(to);
+    return mu_error_set(err, MU_ENOMEM, "out of memory copying the caller");
+}
+
 int mu_principal_can(const struct mu_principal *p, enum mu_action action, const char *unit)
 {
     if (!p || p->via == MU_AUTH_NONE)

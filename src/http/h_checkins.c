@@ -96,6 +96,39 @@ static int top_level(const char *field)
     return 0;
 }
 
+/* A submission waiting for the group commit. */
+struct submit_ctx {
+    struct mu_http_deferred *d;
+    char unit[MU_CHECKIN_MAX_REF + 1];
+};
+
+/* The answer, on the committer's thread (mu_checkin_done_fn). */
+static void submit_done(void *ctx, enum mu_err rc, const struct mu_error *e,
+                        const struct mu_checkin_receipt *r)
+{
+    struct submit_ctx *sc = ctx;
+    struct mu_http_resp resp;
+    int st;
+    mu_http_resp_init(&resp);
+    if (rc) {
+        struct mu_error err = *e;
+        if (err.field[0] && !top_level(err.field)) {
+            char path[sizeof(err.field) + 8];
+            snprintf(path, sizeof(path), "fields.%s", err.field);
+            snprintf(err.field, sizeof(err.field), "%.*s", (int)sizeof(err.field) - 1, path);
+        }
+        st = mu_http_resp_from_err(&resp, rc, &err, mu_http_deferred_rid(sc->d));
+    } else {
+        st = mu_http_resp_json(&resp, 201,
+                               json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id",
+                                         (json_int_t)r->id, "schedule", r->schedule, "unit",
+                                         sc->unit, "slot", r->slot, "late", r->late, "status",
+                                         r->late ? "late" : "on_time"));
+    }
+    mu_http_deferred_answer(sc->d, &resp, st);
+    mu_free(sc);
+}
+
 int h_checkins_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
@@ -195,21 +228,23 @@ int h_checkins_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
         .by = by,
     };
     struct mu_actor actor = {req->principal->name, now};
-    struct mu_checkin_receipt r;
-    enum mu_err rc = mu_checkin_batcher_submit(b, &actor, req->principal, &in, &r, &err);
-    if (rc) {
-        if (err.field[0] && !top_level(err.field)) {
-            char path[sizeof(err.field) + 8];
-            snprintf(path, sizeof(path), "fields.%s", err.field);
-            snprintf(err.field, sizeof(err.field), "%.*s", (int)sizeof(err.field) - 1, path);
-        }
-        st = mu_http_resp_from_err(resp, rc, &err, req->rid);
+    /* Answered from the group commit's thread; the connection waits
+     * without holding this worker, so any number of submissions can share
+     * a commit whatever --threads is. */
+    struct submit_ctx *sc = mu_calloc(1, sizeof(*sc));
+    if (sc)
+        sc->d = mu_http_defer(req);
+    if (!sc || !sc->d) {
+        mu_free(sc);
+        st = mu_http_resp_json(resp, 500, NULL);
         goto out;
     }
-    st = mu_http_resp_json(resp, 201,
-                           json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)r.id,
-                                     "schedule", r.schedule, "unit", unit, "slot", r.slot,
-                                     "late", r.late, "status", r.late ? "late" : "on_time"));
+    snprintf(sc->unit, sizeof(sc->unit), "%s", unit);
+    enum mu_err rc = mu_checkin_batcher_submit_async(b, &actor, req->principal, &in,
+                                                     submit_done, sc, &err);
+    if (rc)
+        submit_done(sc, rc, &err, NULL);
+    st = MU_HTTP_DEFERRED;
 out:
     json_decref(body);
     return st;

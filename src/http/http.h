@@ -181,6 +181,7 @@ struct mu_http_req {
      * runs; NULL on public routes when nobody is logged in. Borrowed. */
     const struct mu_principal *principal;
     void *conn;              /* the server's connection; for mu_http_req_header() */
+    void *state;             /* the server's request state; for mu_http_defer() */
 };
 
 /** The decoded value of route parameter @p name, or NULL; borrowed from @p req. */
@@ -277,6 +278,30 @@ struct mu_http_resp {
         char *value;           /* owned (mu_free) */
     } headers[MU_HTTP_MAX_RESP_HEADERS];
 };
+
+/*
+ * Answers that come later. A handler whose work is done elsewhere (the
+ * check-in group commit) takes a handle with mu_http_defer(), hands it to
+ * that work and returns MU_HTTP_DEFERRED; the connection then waits without
+ * holding a worker thread (libmicrohttpd suspends it) until
+ * mu_http_deferred_answer() is called, from any thread, exactly once. For
+ * JSON API routes only (no error page conversion happens).
+ */
+#define MU_HTTP_DEFERRED 1
+struct mu_http_deferred;
+
+/** The handle for answering @p req later, or NULL without memory (answer now). */
+struct mu_http_deferred *mu_http_defer(struct mu_http_req *req);
+
+/**
+ * The answer for @p d: status @p status and the content of @p resp, which
+ * is taken (@p resp is empty afterwards). @p d is gone after the call. If
+ * the client has gone meanwhile, the answer is dropped.
+ */
+void mu_http_deferred_answer(struct mu_http_deferred *d, struct mu_http_resp *resp, int status);
+
+/** The request id of @p d, for error messages (valid until answered). */
+const char *mu_http_deferred_rid(const struct mu_http_deferred *d);
 
 void mu_http_resp_init(struct mu_http_resp *resp);
 /** Free what @p resp owns; it is empty (status 0) afterwards. */

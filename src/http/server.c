@@ -93,7 +93,39 @@ struct conn_req {
     struct mu_route_params params; /* slices into uri */
     char *body;                  /* owned; NULL when no body arrived */
     size_t body_len, body_cap;
+    struct mu_http_deferred *deferred; /* one reference; NULL: answered at once */
 };
+
+/*
+ * A request answered later (http.h). Two references: the request's, given
+ * up when it completes, and the answer's, given up when it is made; the
+ * last one frees. The answer is stored under lock and the connection
+ * resumed if the handler had suspended it; the handler suspends only if
+ * no answer has come yet, so the two cannot miss each other.
+ */
+struct mu_http_deferred {
+    pthread_mutex_t lock;
+    int refs;
+    int answered;  /* resp and status hold the answer, not yet sent */
+    int suspended; /* the connection waits for the answer */
+    int gone;      /* the request completed (client gone, server stopping) */
+    struct MHD_Connection *conn;
+    struct mu_http_resp resp;
+    int status;
+    char rid[17];
+};
+
+static void deferred_unref(struct mu_http_deferred *d)
+{
+    pthread_mutex_lock(&d->lock);
+    int last = --d->refs == 0;
+    pthread_mutex_unlock(&d->lock);
+    if (last) {
+        mu_http_resp_release(&d->resp);
+        pthread_mutex_destroy(&d->lock);
+        mu_free(d);
+    }
+}
 
 static const struct {
     const char *name;
@@ -261,6 +293,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     mu_http_access_log(r->method[0] ? r->method : "-", r->uri, r->path_len, r->status,
                        ms_since(&r->t0), r->rid);
+    if (r->deferred) {
+        pthread_mutex_lock(&r->deferred->lock);
+        r->deferred->gone = 1;
+        pthread_mutex_unlock(&r->deferred->lock);
+        deferred_unref(r->deferred);
+    }
     mu_free(r->body);
     mu_free(r->uri);
     mu_free(r);
@@ -419,6 +457,73 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct conn_req *r, 
     return send_resp(c, r, &resp, status);
 }
 
+/* ---- answers that come later ---- */
+
+struct mu_http_deferred *mu_http_defer(struct mu_http_req *req)
+{
+    struct conn_req *r = req->state;
+    if (!r || r->deferred)
+        return NULL;
+    struct mu_http_deferred *d = mu_calloc(1, sizeof(*d));
+    if (!d || pthread_mutex_init(&d->lock, NULL)) {
+        mu_free(d);
+        return NULL;
+    }
+    d->refs = 2;
+    d->conn = req->conn;
+    mu_http_resp_init(&d->resp);
+    memcpy(d->rid, r->rid, sizeof(d->rid));
+    r->deferred = d;
+    return d;
+}
+
+const char *mu_http_deferred_rid(const struct mu_http_deferred *d)
+{
+    return d->rid;
+}
+
+void mu_http_deferred_answer(struct mu_http_deferred *d, struct mu_http_resp *resp, int status)
+{
+    pthread_mutex_lock(&d->lock);
+    if (d->gone || d->answered) {
+        mu_http_resp_release(resp);
+    } else {
+        d->resp = *resp;
+        mu_http_resp_init(resp);
+        d->status = status;
+        d->answered = 1;
+        if (d->suspended)
+            MHD_resume_connection(d->conn); /* its worker sends the answer */
+    }
+    pthread_mutex_unlock(&d->lock);
+    deferred_unref(d);
+}
+
+/*
+ * After the handler of @p r returned MU_HTTP_DEFERRED: send the answer if
+ * it has come already, else suspend the connection until it does (the
+ * resumed connection comes back through on_request, to send_deferred).
+ */
+static enum MHD_Result send_deferred(struct MHD_Connection *c, struct conn_req *r)
+{
+    struct mu_http_deferred *d = r->deferred;
+    struct mu_http_resp resp;
+    int status = 0;
+    mu_http_resp_init(&resp);
+    pthread_mutex_lock(&d->lock);
+    if (d->answered) {
+        resp = d->resp;
+        mu_http_resp_init(&d->resp);
+        status = d->status;
+        d->suspended = 0;
+    } else if (!d->suspended) {
+        MHD_suspend_connection(c);
+        d->suspended = 1;
+    }
+    pthread_mutex_unlock(&d->lock);
+    return status ? send_resp(c, r, &resp, status) : MHD_YES;
+}
+
 /* ---- the request life cycle ---- */
 
 /* Length of the body announced by the client: -1 none, -2 unknown (chunked). */
@@ -565,6 +670,7 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
     req.method = method;
     req.rid = r->rid;
     req.conn = c;
+    req.state = r;
     req.route_flags = r->route->flags;
     req.body = r->body;
     req.body_len = r->body_len;
@@ -597,6 +703,14 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
     if (status)
         goto send;
     status = r->route->handler(&req, &resp, srv->env);
+    if (status == MU_HTTP_DEFERRED && r->deferred && !(r->route->flags & MU_ROUTE_HTML)) {
+        r->uri[r->path_len] = has_query ? '?' : '\0';
+        mu_principal_release(&principal);
+        mu_query_release(&req.query);
+        mu_free(pstore);
+        mu_http_resp_release(&resp);
+        return send_deferred(c, r);
+    }
     if (status < 100 || status > 599) {
         mu_log(MU_LOG_ERROR, "http", "rid=%s handler for '%s %s' returned status %d", r->rid,
                r->route->method, r->route->pattern, status);
@@ -648,6 +762,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->responded)
         return MHD_YES;
+    if (r->deferred) /* resumed: the answer has come */
+        return send_deferred(c, r);
     if (r->too_large) {
         char msg[64];
         snprintf(msg, sizeof(msg), "request body larger than %d bytes", MU_HTTP_BODY_MAX);
