@@ -84,6 +84,13 @@ int mu_http_roster_editor(const struct mu_http_req *req);
  */
 struct mu_checkin_batcher *mu_http_checkins(struct mu_http_env *env, struct mu_error *err);
 
+/**
+ * Free the check-in batcher of @p env, if it has one, after its committer
+ * has answered what is queued: the server's stop calls it before the
+ * caller closes env->store, which the committer uses.
+ */
+void mu_http_checkins_close(struct mu_http_env *env);
+
 /* ---- dashboard cards (h_pages_roster.c, h_pages_checkins.c) ---- */
 
 struct mu_webpage;

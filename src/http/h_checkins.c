@@ -62,6 +62,15 @@ static void reg_free(void)
     pthread_mutex_unlock(&reg_lock);
 }
 
+void mu_http_checkins_close(struct mu_http_env *env)
+{
+    pthread_mutex_lock(&reg_lock);
+    int mine = reg.b && reg.env == env;
+    pthread_mutex_unlock(&reg_lock);
+    if (mine)
+        reg_free();
+}
+
 struct mu_checkin_batcher *mu_http_checkins(struct mu_http_env *env, struct mu_error *err)
 {
     struct mu_checkin_batcher *b = NULL;

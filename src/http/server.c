@@ -31,6 +31,7 @@
 
 #include "access_log.h"
 #include "auth.h"
+#include "duty.h"
 #include "router.h"
 #include "web.h"
 
@@ -943,6 +944,7 @@ void mu_http_server_stop(struct mu_http_server *s, int drain_ms)
     MHD_stop_daemon(s->daemon);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    mu_http_checkins_close(s->env); /* its committer thread uses env->store */
     stop_log_flusher(s);
     mu_sse_hub_free(s->hub);
     mu_web_stop();
