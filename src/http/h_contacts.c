@@ -11,8 +11,6 @@
 #include "registers.h"
 
 #include <muster/mem.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "../util/banned.h"
 
@@ -52,21 +50,16 @@ int h_contacts_list(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
 
 int h_contacts_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const keys[] = {"name", "phone", "category", "note", NULL};
     struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    json_t *body = NULL, *dir = NULL, *found = NULL, *c;
+    json_t *dir = NULL, *found = NULL, *c;
     const char *name = NULL, *phone = NULL, *category = NULL, *note = NULL;
-    char b[4][24];
+    const struct mu_http_reg_member m[] = {
+        {"name", &name}, {"phone", &phone}, {"category", &category}, {"note", &note}, {NULL, NULL}};
+    struct mu_http_reg_body b;
     size_t i;
     int st;
-    if ((st = mu_http_req_json(req, resp, &body)))
-        return st;
-    if ((st = mu_http_reg_only_keys(resp, body, keys)) ||
-        (st = mu_http_reg_text(resp, body, "name", b[0], &name)) ||
-        (st = mu_http_reg_text(resp, body, "phone", b[1], &phone)) ||
-        (st = mu_http_reg_text(resp, body, "category", b[2], &category)) ||
-        (st = mu_http_reg_text(resp, body, "note", b[3], &note)))
+    if ((st = mu_http_reg_body_read(&b, req, resp, m, NULL)))
         goto out;
     struct mu_actor a = mu_http_reg_actor(req);
     int64_t id = 0;
@@ -87,7 +80,7 @@ int h_contacts_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
     st = mu_http_resp_json(resp, 201, found);
 out:
     json_decref(dir);
-    json_decref(body);
+    mu_http_reg_body_release(&b);
     return st;
 }
 

@@ -33,9 +33,7 @@ int h_drills_held_list(struct mu_http_req *req, struct mu_http_resp *resp, void 
     enum mu_err rc = s ? mu_app_drill_list(s, plan, MU_REG_JSON, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_reg_error(req, resp, rc, &err);
-    return mu_http_reg_page(req, resp, out, NULL);
+    return mu_http_reg_page(req, resp, rc, &err, out);
 }
 
 static int show(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_store *s, int64_t id,
@@ -44,36 +42,30 @@ static int show(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_st
     struct mu_error err = {0};
     char *out = NULL;
     enum mu_err rc = mu_app_drill_show(s, id, MU_REG_JSON, &out, &err);
-    if (rc)
-        return mu_http_reg_error(req, resp, rc, &err);
-    return mu_http_reg_json_text(resp, status, out);
+    return mu_http_reg_json_text(req, resp, rc, &err, status, out);
 }
 
 int h_drills_held_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const keys[] = {"plan",     "date",       "kind",     "scenario",
-                                       "participants", "duration", "evacuation", "findings",
-                                       "simulation", NULL};
+    static const char *const also[] = {"findings", "simulation", NULL};
     struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    json_t *body = NULL;
     char *sim = NULL;
     const char *findings[MU_REG_MAX_ITEMS];
-    char b[7][24];
-    int st;
-    if ((st = mu_http_req_json(req, resp, &body)))
-        return st;
     struct mu_drill_input in = {.findings = findings};
-    if ((st = mu_http_reg_only_keys(resp, body, keys)) ||
-        (st = mu_http_reg_text(resp, body, "plan", b[0], &in.plan)) ||
-        (st = mu_http_reg_text(resp, body, "date", b[1], &in.date)) ||
-        (st = mu_http_reg_text(resp, body, "kind", b[2], &in.kind)) ||
-        (st = mu_http_reg_text(resp, body, "scenario", b[3], &in.scenario)) ||
-        (st = mu_http_reg_text(resp, body, "participants", b[4], &in.participants)) ||
-        (st = mu_http_reg_text(resp, body, "duration", b[5], &in.duration)) ||
-        (st = mu_http_reg_text(resp, body, "evacuation", b[6], &in.evacuation)))
+    const struct mu_http_reg_member m[] = {{"plan", &in.plan},
+                                           {"date", &in.date},
+                                           {"kind", &in.kind},
+                                           {"scenario", &in.scenario},
+                                           {"participants", &in.participants},
+                                           {"duration", &in.duration},
+                                           {"evacuation", &in.evacuation},
+                                           {NULL, NULL}};
+    struct mu_http_reg_body b;
+    int st;
+    if ((st = mu_http_reg_body_read(&b, req, resp, m, also)))
         goto out;
-    json_t *f = json_object_get(body, "findings"), *v;
+    json_t *f = json_object_get(b.obj, "findings"), *v;
     size_t i;
     if (f && !json_is_null(f)) {
         if (!json_is_array(f) || json_array_size(f) > MU_REG_MAX_ITEMS) {
@@ -90,7 +82,7 @@ int h_drills_held_post(struct mu_http_req *req, struct mu_http_resp *resp, void 
             findings[in.nfindings++] = json_string_value(v);
         }
     }
-    json_t *sv = json_object_get(body, "simulation");
+    json_t *sv = json_object_get(b.obj, "simulation");
     if (sv && !json_is_null(sv)) {
         if (!json_is_object(sv)) {
             st = mu_http_resp_error(resp, 400, "simulation",
@@ -115,21 +107,13 @@ int h_drills_held_post(struct mu_http_req *req, struct mu_http_resp *resp, void 
     mu_http_store_release(env);
 out:
     mu_free(sim);
-    json_decref(body);
+    mu_http_reg_body_release(&b);
     return st;
 }
 
 int h_drills_held_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_http_env *env = ctx;
-    int64_t id = 0;
-    int st;
-    if ((st = mu_http_reg_id(req, resp, "id", "drill", &id)))
-        return st;
-    struct mu_store *s = mu_http_store_acquire(env);
-    st = s ? show(req, resp, s, id, 200) : mu_http_resp_error(resp, 500, NULL, "no database");
-    mu_http_store_release(env);
-    return st;
+    return mu_http_reg_get(req, resp, ctx, "drill", show);
 }
 
 /*
@@ -164,23 +148,19 @@ static int task_json(struct mu_http_req *req, struct mu_http_resp *resp, struct 
 
 int h_drills_held_task_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const keys[] = {"finding", "text", "owner", "due", NULL};
+    static const char *const also[] = {"finding", NULL};
     struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    json_t *body = NULL;
+    struct mu_http_reg_body b = {0};
+    const char *text = NULL, *owner = NULL, *due = NULL;
+    const struct mu_http_reg_member m[] = {
+        {"text", &text}, {"owner", &owner}, {"due", &due}, {NULL, NULL}};
     int64_t drill = 0;
     int st;
     if ((st = mu_http_reg_id(req, resp, "id", "drill", &drill)) ||
-        (st = mu_http_req_json(req, resp, &body)))
-        return st;
-    const char *text = NULL, *owner = NULL, *due = NULL;
-    char b[3][24];
-    if ((st = mu_http_reg_only_keys(resp, body, keys)) ||
-        (st = mu_http_reg_text(resp, body, "text", b[0], &text)) ||
-        (st = mu_http_reg_text(resp, body, "owner", b[1], &owner)) ||
-        (st = mu_http_reg_text(resp, body, "due", b[2], &due)))
+        (st = mu_http_reg_body_read(&b, req, resp, m, also)))
         goto out;
-    json_t *fv = json_object_get(body, "finding");
+    json_t *fv = json_object_get(b.obj, "finding");
     int finding = 0;
     if (fv && !json_is_null(fv)) {
         if (!json_is_integer(fv) || json_integer_value(fv) < 1 ||
@@ -199,25 +179,21 @@ int h_drills_held_task_post(struct mu_http_req *req, struct mu_http_resp *resp, 
     st = rc ? mu_http_reg_error(req, resp, rc, &err) : task_json(req, resp, s, id, 201);
     mu_http_store_release(env);
 out:
-    json_decref(body);
+    mu_http_reg_body_release(&b);
     return st;
 }
 
 int h_drills_held_task_done(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const keys[] = {"by", NULL};
     struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    json_t *body = NULL;
+    struct mu_http_reg_body b = {0};
+    const char *by = NULL;
+    const struct mu_http_reg_member m[] = {{"by", &by}, {NULL, NULL}};
     int64_t id = 0;
     int st;
     if ((st = mu_http_reg_id(req, resp, "id", "task", &id)) ||
-        (st = mu_http_req_json(req, resp, &body)))
-        return st;
-    const char *by = NULL;
-    char b[24];
-    if ((st = mu_http_reg_only_keys(resp, body, keys)) ||
-        (st = mu_http_reg_text(resp, body, "by", b, &by)))
+        (st = mu_http_reg_body_read(&b, req, resp, m, NULL)))
         goto out;
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(env);
@@ -226,7 +202,7 @@ int h_drills_held_task_done(struct mu_http_req *req, struct mu_http_resp *resp, 
     st = rc ? mu_http_reg_error(req, resp, rc, &err) : task_json(req, resp, s, id, 200);
     mu_http_store_release(env);
 out:
-    json_decref(body);
+    mu_http_reg_body_release(&b);
     return st;
 }
 
@@ -245,9 +221,7 @@ int h_drills_held_due(struct mu_http_req *req, struct mu_http_resp *resp, void *
     enum mu_err rc = s ? mu_app_drill_due(s, at, within, MU_REG_JSON, &out, NULL, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_reg_error(req, resp, rc, &err);
-    return mu_http_reg_json_text(resp, 200, out);
+    return mu_http_reg_json_text(req, resp, rc, &err, 200, out);
 }
 
 int h_drills_held_xlsx(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)

@@ -27,7 +27,7 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-/* The page helpers are h_pages_registers.c's (registers.h). */
+/* The page helpers and the frame of GETs and posts are registers.c's (registers.h). */
 
 static const char *const ok_words[] = {"added", "inspect", NULL};
 
@@ -43,23 +43,21 @@ static json_t *numbered(json_t *items)
 
 /* ---------------------------------------------------------------- the list */
 
-static int checklists_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
-                           const struct mu_error *ferr)
+static int checklists_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
+                           const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
     char *text = NULL;
+    json_t *all, *c;
+    (void)id;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_checklist_show(s, 0, MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
-    if (rc)
-        return mu_web_reg_read_failed(pg, "checklist", rc, &err);
-    json_t *all = mu_web_reg_doc(text), *c;
+    int st = mu_web_reg_load(pg, "checklist", rc, &err, text, JSON_ARRAY, &all);
+    if (st)
+        return st;
     size_t i;
-    if (!json_is_array(all)) {
-        json_decref(all);
-        return mu_web_reg_read_failed(pg, "checklist", MU_EINTERNAL, &err);
-    }
     json_array_foreach(all, i, c) {
         json_object_set_new(c, "item_list", numbered(json_object_get(c, "items")));
         json_object_set_new(c, "nrounds",
@@ -68,25 +66,22 @@ static int checklists_page(struct mu_webpage *pg, int status, const struct mu_qu
     mu_web_set(pg, "has_checklists", json_boolean(json_array_size(all) > 0));
     mu_web_set(pg, "checklists", all);
     mu_web_set(pg, "f_add", mu_web_reg_form_values(posted, NULL));
-    if (ferr)
-        mu_web_reg_form_error(pg, "add", ferr);
-    return mu_web_render(pg, "checklist_list", status);
+    return mu_web_reg_render(pg, "checklist_list", status, which, ferr);
 }
+
+static const struct mu_web_reg_page checklists_pg = {"checklist", "checklist", ok_words,
+                                                     checklists_page, 0};
 
 int h_page_checklists(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
-    mu_web_reg_ok_flash(&pg, "checklist", ok_words);
-    int st = checklists_page(&pg, 200, NULL, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&checklists_pg, req, resp, ctx);
 }
 
 /*
  * Split @p text (the textarea, one item per line) into *items pointing into
- * @p text, which is changed: line ends cut, blank lines skipped, spaces
- * around each item trimmed. *items owned (mu_free); 0, or -1 out of memory.
+ * @p text, which is changed: line ends cut, blank lines skipped, spaces and
+ * tabs around each item trimmed. *items owned (mu_free); 0, or -1 out of
+ * memory.
  */
 static int split_items(char *text, const char ***items, size_t *n)
 {
@@ -96,68 +91,46 @@ static int split_items(char *text, const char ***items, size_t *n)
     const char **v = mu_malloc(cap * sizeof(*v));
     if (!v)
         return -1;
-    *n = 0;
-    for (char *line = text; line;) {
-        char *nl = strchr(line, '\n'), *next = nl ? nl + 1 : NULL;
-        if (nl)
-            *nl = '\0';
-        size_t len = strlen(line);
-        while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
-            line[--len] = '\0';
-        while (*line == ' ' || *line == '\t')
-            line++;
-        if (*line)
-            v[(*n)++] = line;
-        line = next;
-    }
+    *n = mu_web_reg_lines(text, " \t", v, cap);
     *items = v;
     return 0;
 }
 
 int h_page_checklists_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
+    struct mu_web_reg_post p;
     char *text = NULL;
     const char **items = NULL;
     size_t nitems = 0;
     int64_t id = 0;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
-    if ((st = mu_web_reg_read_form(&pg, &form)))
+    mu_web_reg_post_begin(&p, &checklists_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, 1)))
         goto out;
-    const char *raw = mu_web_reg_field(&form, "items");
+    const char *raw = mu_web_reg_field(&p.form, "items");
     text = mu_strdup(raw ? raw : "");
     if (!text || split_items(text, &items, &nitems)) {
-        st = mu_web_reg_read_failed(&pg, "checklist", MU_ENOMEM, &err);
+        st = mu_web_reg_read_failed(&p.pg, "checklist", MU_ENOMEM, &p.err);
         goto out;
     }
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_checklist_add(
-                             s, &a, mu_web_reg_opt(&form, "plan"), mu_web_reg_field(&form, "name"),
-                             mu_web_reg_field(&form, "unit"), items, nitems, &id, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc =
+        s ? mu_app_checklist_add(s, &p.actor, mu_web_reg_opt(&p.form, "plan"),
+                                 mu_web_reg_field(&p.form, "name"),
+                                 mu_web_reg_field(&p.form, "unit"), items, nitems, &id, &p.err)
+          : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
     /* the use case names one "item"; the form has the "items" textarea */
-    if (strcmp(err.field, "item") == 0)
-        snprintf(err.field, sizeof(err.field), "items");
-    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
-        st = checklists_page(&pg, 400, &form, &err);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "checklist", MU_EINTERNAL, &err);
-    } else {
-        char loc[80];
-        snprintf(loc, sizeof(loc), "/hazards/checklists/%lld?ok=added", (long long)id);
-        st = mu_web_redirect(resp, loc);
-    }
+    if (strcmp(p.err.field, "item") == 0)
+        snprintf(p.err.field, sizeof(p.err.field), "items");
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
+        st = mu_web_reg_post_refused(&p, 0, 400, "add");
+    else
+        st = mu_web_reg_post_done(&p, rc, "/hazards/checklists/%lld?ok=added", (long long)id);
 out:
     mu_free(items);
     mu_free(text);
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 /* ---------------------------------------------------------------- one checklist */
@@ -173,22 +146,19 @@ static int ticked(const struct mu_query *posted, json_int_t n)
     return 0;
 }
 
-static int checklist_page(struct mu_webpage *pg, int64_t id, int status,
+static int checklist_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
                           const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
     char *text = NULL;
+    json_t *c, *it, *r, *f;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_checklist_show(s, id, MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
-    if (rc)
-        return mu_web_reg_read_failed(pg, "checklist", rc, &err);
-    json_t *c = mu_web_reg_doc(text), *it, *r, *f;
-    if (!json_is_object(c)) {
-        json_decref(c);
-        return mu_web_reg_read_failed(pg, "checklist", MU_EINTERNAL, &err);
-    }
+    int st = mu_web_reg_load(pg, "checklist", rc, &err, text, JSON_OBJECT, &c);
+    if (st)
+        return st;
     json_t *items = json_object_get(c, "items");
     json_t *list = numbered(items);
     size_t i, k;
@@ -213,20 +183,15 @@ static int checklist_page(struct mu_webpage *pg, int64_t id, int status,
     char today[11];
     mu_date_format(mu_web_today(), today);
     mu_web_set(pg, "f_inspect", mu_web_reg_form_values(posted, json_pack("{s:s}", "date", today)));
-    if (ferr)
-        mu_web_reg_form_error(pg, "inspect", ferr);
-    return mu_web_render(pg, "checklist", status);
+    return mu_web_reg_render(pg, "checklist", status, which, ferr);
 }
+
+static const struct mu_web_reg_page checklist_pg = {"checklist", "checklist", ok_words,
+                                                    checklist_page, 1};
 
 int h_page_checklist(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
-    mu_web_reg_ok_flash(&pg, "checklist", ok_words);
-    int st = id > 0 ? checklist_page(&pg, id, 200, NULL, NULL) : mu_web_error(&pg, 404, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&checklist_pg, req, resp, ctx);
 }
 
 /* The ticked "failed" checkboxes joined with commas ("2,5"); owned, NULL out of memory. */
@@ -254,47 +219,31 @@ static char *failed_list(const struct mu_query *form)
 
 int h_page_checklist_inspect(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    struct mu_web_reg_post p;
     char *failed = NULL;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "checklist.title");
-    mu_query_init(&form);
-    if (id < 1) {
-        st = mu_web_error(&pg, 404, NULL);
+    mu_web_reg_post_begin(&p, &checklist_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, p.id > 0)))
+        goto out;
+    if (!(failed = failed_list(&p.form))) {
+        st = mu_web_reg_read_failed(&p.pg, "checklist", MU_ENOMEM, &p.err);
         goto out;
     }
-    if ((st = mu_web_reg_read_form(&pg, &form)))
-        goto out;
-    if (!(failed = failed_list(&form))) {
-        st = mu_web_reg_read_failed(&pg, "checklist", MU_ENOMEM, &err);
-        goto out;
-    }
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
+    const struct mu_query *f = &p.form;
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc =
         s ? mu_app_hazard_inspect(
-                s, &a, id, mu_web_reg_field(&form, "by"), mu_web_reg_field(&form, "date"), failed,
-                mu_web_reg_opt(&form, "note") ? mu_web_reg_field(&form, "note") : "", NULL, NULL,
-                &err)
-          : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc == MU_ENOTFOUND && strcmp(err.field, "checklist") == 0) {
-        st = mu_web_error(&pg, 404, NULL);
-    } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
-        st = checklist_page(&pg, id, 400, &form, &err);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "checklist", MU_EINTERNAL, &err);
-    } else {
-        char loc[80];
-        snprintf(loc, sizeof(loc), "/hazards/checklists/%lld?ok=inspect", (long long)id);
-        st = mu_web_redirect(resp, loc);
-    }
+                s, &p.actor, p.id, mu_web_reg_field(f, "by"), mu_web_reg_field(f, "date"), failed,
+                mu_web_reg_opt(f, "note") ? mu_web_reg_field(f, "note") : "", NULL, NULL, &p.err)
+          : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(p.err.field, "checklist") == 0)
+        st = mu_web_error(&p.pg, 404, NULL);
+    else if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
+        st = mu_web_reg_post_refused(&p, p.id, 400, "inspect");
+    else
+        st = mu_web_reg_post_done(&p, rc, "/hazards/checklists/%lld?ok=inspect", (long long)p.id);
 out:
     mu_free(failed);
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }

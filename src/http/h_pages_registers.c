@@ -43,34 +43,6 @@ static const char *const drill_kinds[] = {"fire-evacuation", "earthquake", "floo
 
 /* ---------------------------------------------------------------- helpers */
 
-const char *mu_web_reg_field(const struct mu_query *q, const char *name)
-{
-    const char *v = NULL;
-    if (!q || mu_query_get(q, name, &v, NULL))
-        return NULL;
-    return v;
-}
-
-/* A form field for a use case: NULL when absent or empty (optional fields). */
-const char *mu_web_reg_opt(const struct mu_query *q, const char *name)
-{
-    const char *v = mu_web_reg_field(q, name);
-    return v && *v ? v : NULL;
-}
-
-static int in_list(const char *v, const char *const *list)
-{
-    for (size_t i = 0; v && list[i]; i++)
-        if (strcmp(v, list[i]) == 0)
-            return 1;
-    return 0;
-}
-
-int mu_web_reg_can_write(const struct mu_webpage *pg)
-{
-    return mu_principal_can(pg->req->principal, MU_ACTION_WRITE, NULL);
-}
-
 /* The label of @p value in the catalogue: "@p prefix.@p value" ('-' read as '_'). */
 static const char *label(const struct mu_webpage *pg, const char *prefix, const char *value)
 {
@@ -116,80 +88,6 @@ static json_t *plan_options(struct mu_store *s, const char *selected)
                                            selected && strcmp(selected, v[i].id) == 0));
     mu_plan_summaries_free(v, n);
     return a;
-}
-
-/* The posted form as an object (without the CSRF token), or @p dflt (taken). */
-json_t *mu_web_reg_form_values(const struct mu_query *posted, json_t *dflt)
-{
-    if (!posted)
-        return dflt ? dflt : json_object();
-    json_decref(dflt);
-    json_t *o = json_object();
-    for (size_t i = 0; o && i < posted->n; i++)
-        if (strcmp(posted->v[i].name, MU_HTTP_CSRF_FIELD) != 0)
-            json_object_set_new(o, posted->v[i].name, json_string(posted->v[i].value));
-    return o;
-}
-
-/* The use case's JSON text (owned, freed) as a value; NULL when it does not parse. */
-json_t *mu_web_reg_doc(char *text)
-{
-    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
-    mu_free(text);
-    return v;
-}
-
-/* A form post's error: the message naming the field, shown above the form. */
-void mu_web_reg_form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err)
-{
-    const char *f = err->field[0] ? err->field : "form";
-    mu_web_set(pg, "form_error",
-               json_pack("{s:s, s:s, s:o}", "form", form, "field", f, "text",
-                         mu_web_fmt(pg, "registers.error", "msg", err->msg)));
-    json_t *e = json_object();
-    json_object_set_new(e, f, json_true());
-    mu_web_set(pg, "err", e);
-}
-
-/* The error page for a failed read: 404 for a missing record, else 500 (logged). */
-int mu_web_reg_read_failed(struct mu_webpage *pg, const char *what, enum mu_err rc,
-                           const struct mu_error *err)
-{
-    if (rc == MU_ENOTFOUND)
-        return mu_web_error(pg, 404, NULL);
-    mu_log(MU_LOG_ERROR, "http", "rid=%s %s page: %s", pg->req->rid, what, err->msg);
-    return mu_web_error(pg, 500, NULL);
-}
-
-/* The flash of a redirect back after a good post: ?ok=WORD, one of @p words. */
-void mu_web_reg_ok_flash(struct mu_webpage *pg, const char *prefix, const char *const *words)
-{
-    const char *ok = mu_web_reg_field(&pg->req->query, "ok");
-    if (in_list(ok, words)) {
-        char key[64];
-        snprintf(key, sizeof(key), "%s.ok_%s", prefix, ok);
-        mu_web_flash(pg, "ok", json_string(mu_web_t(pg, key)));
-    }
-}
-
-void mu_web_reg_begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
-                      void *ctx, const char *title_key)
-{
-    mu_web_begin(pg, req, resp, ctx);
-    mu_web_set(pg, "page_title", json_string(mu_web_t(pg, title_key)));
-    mu_web_set(pg, "nav_registers", json_true());
-    mu_web_set(pg, "can_write", json_boolean(mu_web_reg_can_write(pg)));
-}
-
-/* Parse a posted form; 0, or the 400 page. */
-int mu_web_reg_read_form(struct mu_webpage *pg, struct mu_query *form)
-{
-    struct mu_error err = {0};
-    mu_query_init(form);
-    if (mu_http_req_form(pg->req, form, &err))
-        return mu_web_error(pg, err.field[0] && strcmp(err.field, "Content-Type") == 0 ? 415 : 400,
-                            "form.invalid");
-    return 0;
 }
 
 static void fmt_duration(int64_t s, char out[static 32])
@@ -300,15 +198,17 @@ static void hazard_labels(const struct mu_webpage *pg, json_t *hz)
  * The hazard list with the filters of the query, and the add form (echoing
  * @p posted with the error @p ferr after a refused post).
  */
-static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
-                        const struct mu_error *ferr)
+static int hazards_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
+                        const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
     const struct mu_query *q = &pg->req->query;
     const char *state = mu_web_reg_opt(q, "state"), *severity = mu_web_reg_opt(q, "severity"),
                *unit = mu_web_reg_opt(q, "unit");
     int overdue = mu_web_reg_opt(q, "overdue") && strcmp(mu_web_reg_opt(q, "overdue"), "1") == 0;
-    if ((state && !in_list(state, states)) || (severity && !in_list(severity, severities)))
+    (void)id;
+    if ((state && !mu_http_reg_in_list(state, states)) ||
+        (severity && !mu_http_reg_in_list(severity, severities)))
         return mu_web_error(pg, 400, NULL);
     char *text = NULL;
     json_t *plans = NULL;
@@ -316,7 +216,7 @@ static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query
     enum mu_err rc = s ? mu_app_hazard_list(s, overdue, mu_http_now_ms(), MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     if (rc == MU_OK)
-        plans = plan_options(s, posted ? mu_web_reg_field(posted, "plan") : NULL);
+        plans = plan_options(s, mu_web_reg_field(posted, "plan"));
     mu_http_store_release(pg->env);
     if (rc)
         return mu_web_reg_read_failed(pg, "register", rc, &err);
@@ -345,57 +245,43 @@ static int hazards_page(struct mu_webpage *pg, int status, const struct mu_query
                options(pg, severities, "hazard.severity",
                        posted ? mu_web_reg_field(posted, "severity") : "medium"));
     mu_web_set(pg, "plans", plans ? plans : json_array());
-    if (ferr)
-        mu_web_reg_form_error(pg, "add", ferr);
-    return mu_web_render(pg, "hazard_list", status);
+    return mu_web_reg_render(pg, "hazard_list", status, which, ferr);
 }
+
+static const struct mu_web_reg_page hazards_pg = {
+    "hazard", "register", (const char *const[]){"added", NULL}, hazards_page, 0};
 
 int h_page_hazards(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const oks[] = {"added", NULL};
-    struct mu_webpage pg;
-    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
-    mu_web_reg_ok_flash(&pg, "hazard", oks);
-    int st = hazards_page(&pg, 200, NULL, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&hazards_pg, req, resp, ctx);
 }
 
 int h_page_hazards_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
-    if ((st = mu_web_reg_read_form(&pg, &form)))
-        goto out;
-    struct mu_hazard_input in = {.plan = mu_web_reg_opt(&form, "plan"),
-                                 .place = mu_web_reg_field(&form, "place"),
-                                 .description = mu_web_reg_field(&form, "description"),
-                                 .severity = mu_web_reg_field(&form, "severity"),
-                                 .unit = mu_web_reg_field(&form, "unit"),
-                                 .owner = mu_web_reg_field(&form, "owner"),
-                                 .due = mu_web_reg_field(&form, "due")};
-    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_web_reg_post p;
     int64_t id = 0;
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_hazard_add(s, &a, &in, &id, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
-        st = hazards_page(&pg, 400, &form, &err);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
-    } else {
-        char loc[64];
-        snprintf(loc, sizeof(loc), "/hazards/%lld?ok=added", (long long)id);
-        st = mu_web_redirect(resp, loc);
-    }
+    int st;
+    mu_web_reg_post_begin(&p, &hazards_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, 1)))
+        goto out;
+    const struct mu_query *f = &p.form;
+    struct mu_hazard_input in = {.plan = mu_web_reg_opt(f, "plan"),
+                                 .place = mu_web_reg_field(f, "place"),
+                                 .description = mu_web_reg_field(f, "description"),
+                                 .severity = mu_web_reg_field(f, "severity"),
+                                 .unit = mu_web_reg_field(f, "unit"),
+                                 .owner = mu_web_reg_field(f, "owner"),
+                                 .due = mu_web_reg_field(f, "due")};
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc = s ? mu_app_hazard_add(s, &p.actor, &in, &id, &p.err)
+                       : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
+        st = mu_web_reg_post_refused(&p, 0, 400, "add");
+    else
+        st = mu_web_reg_post_done(&p, rc, "/hazards/%lld?ok=added", (long long)id);
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 /* One hazard with its history and the forms its state allows. */
@@ -404,17 +290,14 @@ static int hazard_page(struct mu_webpage *pg, int64_t id, int status, const char
 {
     struct mu_error err = {0};
     char *text = NULL;
+    json_t *hz, *ev;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_hazard_show(s, id, mu_http_now_ms(), MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
-    if (rc)
-        return mu_web_reg_read_failed(pg, "register", rc, &err);
-    json_t *hz = mu_web_reg_doc(text), *ev;
-    if (!json_is_object(hz)) {
-        json_decref(hz);
-        return mu_web_reg_read_failed(pg, "register", MU_EINTERNAL, &err);
-    }
+    int st = mu_web_reg_load(pg, "register", rc, &err, text, JSON_OBJECT, &hz);
+    if (st)
+        return st;
     size_t i;
     hazard_labels(pg, hz);
     json_array_foreach(json_object_get(hz, "history"), i, ev) {
@@ -444,71 +327,51 @@ static int hazard_page(struct mu_webpage *pg, int64_t id, int status, const char
         mu_web_set(pg, key, mu_web_reg_form_values(mine ? posted : NULL, dflt));
     }
     mu_web_set(pg, "hazard", hz);
-    if (ferr)
-        mu_web_reg_form_error(pg, action, ferr);
-    return mu_web_render(pg, "hazard", status);
+    return mu_web_reg_render(pg, "hazard", status, action, ferr);
 }
+
+static const struct mu_web_reg_page hazard_pg = {
+    "hazard", "register",
+    (const char *const[]){"added", "rectify", "verify", "assign", "notes", NULL}, hazard_page, 1};
 
 int h_page_hazard(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const oks[] = {"added", "rectify", "verify", "assign", "notes", NULL};
-    struct mu_webpage pg;
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
-    mu_web_reg_ok_flash(&pg, "hazard", oks);
-    int st = id > 0 ? hazard_page(&pg, id, 200, NULL, NULL, NULL) : mu_web_error(&pg, 404, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&hazard_pg, req, resp, ctx);
 }
 
 int h_page_hazard_action(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     static const char *const actions[] = {"rectify", "verify", "assign", "notes", NULL};
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
     const char *action = mu_http_req_param(req, "action");
+    struct mu_web_reg_post p;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "hazard.title");
-    mu_query_init(&form);
-    if (id < 1 || !in_list(action, actions)) {
-        st = mu_web_error(&pg, 404, NULL);
+    mu_web_reg_post_begin(&p, &hazard_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, p.id > 0 && mu_http_reg_in_list(action, actions))))
         goto out;
-    }
-    if ((st = mu_web_reg_read_form(&pg, &form)))
-        goto out;
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
+    const struct mu_query *f = &p.form;
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc;
     if (!s)
-        rc = mu_error_set(&err, MU_ESTORE, "no database");
+        rc = mu_error_set(&p.err, MU_ESTORE, "no database");
     else if (strcmp(action, "rectify") == 0)
-        rc = mu_app_hazard_rectify(s, &a, id, mu_web_reg_field(&form, "by"),
-                                   mu_web_reg_opt(&form, "note"), &err);
+        rc = mu_app_hazard_rectify(s, &p.actor, p.id, mu_web_reg_field(f, "by"),
+                                   mu_web_reg_opt(f, "note"), &p.err);
     else if (strcmp(action, "verify") == 0)
-        rc = mu_app_hazard_verify(s, &a, id, mu_web_reg_field(&form, "by"), &err);
+        rc = mu_app_hazard_verify(s, &p.actor, p.id, mu_web_reg_field(f, "by"), &p.err);
     else if (strcmp(action, "assign") == 0)
-        rc = mu_app_hazard_assign(s, &a, id, mu_web_reg_field(&form, "owner"),
-                                  mu_web_reg_opt(&form, "due"), &err);
+        rc = mu_app_hazard_assign(s, &p.actor, p.id, mu_web_reg_field(f, "owner"),
+                                  mu_web_reg_opt(f, "due"), &p.err);
     else
-        rc = mu_app_hazard_note(s, &a, id, mu_web_reg_field(&form, "text"), &err);
-    mu_http_store_release(pg.env);
-    if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0) {
-        st = mu_web_error(&pg, 404, NULL);
-    } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) {
-        st = hazard_page(&pg, id, rc == MU_ECONFLICT ? 409 : 400, action, &form, &err);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
-    } else {
-        char loc[80];
-        snprintf(loc, sizeof(loc), "/hazards/%lld?ok=%s", (long long)id, action);
-        st = mu_web_redirect(resp, loc);
-    }
+        rc = mu_app_hazard_note(s, &p.actor, p.id, mu_web_reg_field(f, "text"), &p.err);
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(p.err.field, "id") == 0)
+        st = mu_web_error(&p.pg, 404, NULL);
+    else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT)
+        st = mu_web_reg_post_refused(&p, p.id, rc == MU_ECONFLICT ? 409 : 400, action);
+    else
+        st = mu_web_reg_post_done(&p, rc, "/hazards/%lld?ok=%s", (long long)p.id, action);
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 /* ---------------------------------------------------------------- drills held */
@@ -567,17 +430,18 @@ static void term_status(struct mu_webpage *pg, struct mu_store *s, const char *k
     mu_web_set(pg, key, d);
 }
 
-static int drills_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
-                       const struct mu_error *ferr)
+static int drills_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
+                       const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
     char *text = NULL;
     json_t *plans = NULL;
+    (void)id;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_drill_list(s, NULL, MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     if (rc == MU_OK) {
-        plans = plan_options(s, posted ? mu_web_reg_field(posted, "plan") : NULL);
+        plans = plan_options(s, mu_web_reg_field(posted, "plan"));
         term_status(pg, s, "term");
     }
     mu_http_store_release(pg->env);
@@ -592,93 +456,60 @@ static int drills_page(struct mu_webpage *pg, int status, const struct mu_query 
     mu_date_format(mu_web_today(), today);
     mu_web_set(pg, "f_add", mu_web_reg_form_values(posted, json_pack("{s:s}", "date", today)));
     json_t *kinds = json_array();
-    const char *want = posted ? mu_web_reg_field(posted, "kind") : NULL;
+    const char *want = mu_web_reg_field(posted, "kind");
     for (size_t k = 0; kinds && drill_kinds[k]; k++)
         json_array_append_new(kinds, json_pack("{s:s, s:s, s:b}", "value", drill_kinds[k], "label",
                                                mu_drill_kind_label(drill_kinds[k]), "selected",
                                                want && strcmp(want, drill_kinds[k]) == 0));
     mu_web_set(pg, "kinds", kinds);
     mu_web_set(pg, "plans", plans ? plans : json_array());
-    if (ferr)
-        mu_web_reg_form_error(pg, "add", ferr);
-    return mu_web_render(pg, "drillrec_list", status);
+    return mu_web_reg_render(pg, "drillrec_list", status, which, ferr);
 }
+
+static const struct mu_web_reg_page drills_pg = {"drillrec", "register", NULL, drills_page, 0};
 
 int h_page_drills_held(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
-    int st = drills_page(&pg, 200, NULL, NULL);
-    mu_web_end(&pg);
-    return st;
-}
-
-/* Split @p text into its non-empty lines (in place) into @p out; how many, at most @p cap. */
-static size_t lines(char *text, const char **out, size_t cap)
-{
-    size_t n = 0;
-    for (char *p = text; p && *p && n < cap;) {
-        char *nl = strchr(p, '\n');
-        if (nl)
-            *nl = '\0';
-        size_t len = strlen(p);
-        while (len && (p[len - 1] == '\r' || p[len - 1] == ' '))
-            p[--len] = '\0';
-        while (*p == ' ')
-            p++;
-        if (*p)
-            out[n++] = p;
-        p = nl ? nl + 1 : NULL;
-    }
-    return n;
+    return mu_web_reg_get(&drills_pg, req, resp, ctx);
 }
 
 int h_page_drills_held_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
+    struct mu_web_reg_post p;
     const char *findings[MU_REG_MAX_ITEMS];
     char *ftext = NULL;
-    int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
-    if ((st = mu_web_reg_read_form(&pg, &form)))
-        goto out;
-    const char *f = mu_web_reg_field(&form, "findings");
-    ftext = mu_strdup(f ? f : "");
-    if (!ftext) {
-        st = mu_web_error(&pg, 500, NULL);
-        goto out;
-    }
-    struct mu_drill_input in = {.plan = mu_web_reg_opt(&form, "plan"),
-                                .date = mu_web_reg_field(&form, "date"),
-                                .kind = mu_web_reg_field(&form, "kind"),
-                                .scenario = mu_web_reg_field(&form, "scenario"),
-                                .participants = mu_web_reg_field(&form, "participants"),
-                                .duration = mu_web_reg_field(&form, "duration"),
-                                .evacuation = mu_web_reg_opt(&form, "evacuation"),
-                                .findings = findings};
-    in.nfindings = lines(ftext, findings, MU_REG_MAX_ITEMS);
-    struct mu_actor a = mu_http_reg_actor(req);
     int64_t id = 0;
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_drill_add(s, &a, &in, &id, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
-        st = drills_page(&pg, 400, &form, &err);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
-    } else {
-        char loc[64];
-        snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=added", (long long)id);
-        st = mu_web_redirect(resp, loc);
+    int st;
+    mu_web_reg_post_begin(&p, &drills_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, 1)))
+        goto out;
+    const struct mu_query *f = &p.form;
+    const char *raw = mu_web_reg_field(f, "findings");
+    ftext = mu_strdup(raw ? raw : "");
+    if (!ftext) {
+        st = mu_web_error(&p.pg, 500, NULL);
+        goto out;
     }
+    struct mu_drill_input in = {.plan = mu_web_reg_opt(f, "plan"),
+                                .date = mu_web_reg_field(f, "date"),
+                                .kind = mu_web_reg_field(f, "kind"),
+                                .scenario = mu_web_reg_field(f, "scenario"),
+                                .participants = mu_web_reg_field(f, "participants"),
+                                .duration = mu_web_reg_field(f, "duration"),
+                                .evacuation = mu_web_reg_opt(f, "evacuation"),
+                                .findings = findings};
+    in.nfindings = mu_web_reg_lines(ftext, " ", findings, MU_REG_MAX_ITEMS);
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc = s ? mu_app_drill_add(s, &p.actor, &in, &id, &p.err)
+                       : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
+        st = mu_web_reg_post_refused(&p, 0, 400, "add");
+    else
+        st = mu_web_reg_post_done(&p, rc, "/drills-held/%lld?ok=added", (long long)id);
 out:
     mu_free(ftext);
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 static int drill_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
@@ -686,17 +517,14 @@ static int drill_page(struct mu_webpage *pg, int64_t id, int status, const char 
 {
     struct mu_error err = {0};
     char *text = NULL;
+    json_t *d, *fnd;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_drill_show(s, id, MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
-    if (rc)
-        return mu_web_reg_read_failed(pg, "register", rc, &err);
-    json_t *d = mu_web_reg_doc(text), *fnd;
-    if (!json_is_object(d)) {
-        json_decref(d);
-        return mu_web_reg_read_failed(pg, "register", MU_EINTERNAL, &err);
-    }
+    int st = mu_web_reg_load(pg, "register", rc, &err, text, JSON_OBJECT, &d);
+    if (st)
+        return st;
     drill_fields(pg, d);
     json_t *findings = json_array();
     size_t i;
@@ -711,110 +539,73 @@ static int drill_page(struct mu_webpage *pg, int64_t id, int status, const char 
                mu_web_reg_form_values(which && strcmp(which, "task") == 0 ? posted : NULL, NULL));
     mu_web_set(pg, "f_done",
                mu_web_reg_form_values(which && strcmp(which, "done") == 0 ? posted : NULL, NULL));
-    if (ferr)
-        mu_web_reg_form_error(pg, which, ferr);
-    return mu_web_render(pg, "drillrec", status);
+    return mu_web_reg_render(pg, "drillrec", status, which, ferr);
 }
+
+static const struct mu_web_reg_page drill_pg = {
+    "drillrec", "register", (const char *const[]){"added", "task", "done", NULL}, drill_page, 1};
 
 int h_page_drill_held(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const oks[] = {"added", "task", "done", NULL};
-    struct mu_webpage pg;
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
-    mu_web_reg_ok_flash(&pg, "drillrec", oks);
-    int st = id > 0 ? drill_page(&pg, id, 200, NULL, NULL, NULL) : mu_web_error(&pg, 404, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&drill_pg, req, resp, ctx);
 }
 
 int h_page_drill_task_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
-    int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
-    mu_query_init(&form);
-    if (id < 1) {
-        st = mu_web_error(&pg, 404, NULL);
-        goto out;
-    }
-    if ((st = mu_web_reg_read_form(&pg, &form)))
-        goto out;
-    int64_t finding = mu_http_reg_parse_id(mu_web_reg_opt(&form, "finding"));
-    struct mu_actor a = mu_http_reg_actor(req);
+    struct mu_web_reg_post p;
     int64_t task = 0;
-    struct mu_store *s = mu_http_store_acquire(pg.env);
+    int st;
+    mu_web_reg_post_begin(&p, &drill_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, p.id > 0)))
+        goto out;
+    const struct mu_query *f = &p.form;
+    int64_t finding = mu_http_reg_parse_id(mu_web_reg_opt(f, "finding"));
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc;
-    if (mu_web_reg_opt(&form, "finding") && (finding < 1 || finding > MU_REG_MAX_ITEMS))
-        rc = mu_error_field(&err, MU_EINVAL, "finding", "finding: not the number of a finding");
+    if (mu_web_reg_opt(f, "finding") && (finding < 1 || finding > MU_REG_MAX_ITEMS))
+        rc = mu_error_field(&p.err, MU_EINVAL, "finding", "finding: not the number of a finding");
     else
-        rc = s ? mu_app_drill_task_add(s, &a, id, (int)finding, mu_web_reg_opt(&form, "text"),
-                                       mu_web_reg_field(&form, "owner"),
-                                       mu_web_reg_field(&form, "due"), &task, &err)
-               : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0) {
-        st = mu_web_error(&pg, 404, NULL);
-    } else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) {
-        st = drill_page(&pg, id, 400, "task", &form, &err);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
-    } else {
-        char loc[64];
-        snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=task", (long long)id);
-        st = mu_web_redirect(resp, loc);
-    }
+        rc = s ? mu_app_drill_task_add(s, &p.actor, p.id, (int)finding, mu_web_reg_opt(f, "text"),
+                                       mu_web_reg_field(f, "owner"), mu_web_reg_field(f, "due"),
+                                       &task, &p.err)
+               : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(p.err.field, "id") == 0)
+        st = mu_web_error(&p.pg, 404, NULL);
+    else if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT)
+        st = mu_web_reg_post_refused(&p, p.id, 400, "task");
+    else
+        st = mu_web_reg_post_done(&p, rc, "/drills-held/%lld?ok=task", (long long)p.id);
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 int h_page_drill_task_done(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    struct mu_web_reg_post p;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "drillrec.title");
-    mu_query_init(&form);
-    if (id < 1) {
-        st = mu_web_error(&pg, 404, NULL);
-        goto out;
-    }
-    if ((st = mu_web_reg_read_form(&pg, &form)))
+    mu_web_reg_post_begin(&p, &drill_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, p.id > 0)))
         goto out;
     /* The form says which drill page to return to. */
-    int64_t drill = mu_http_reg_parse_id(mu_web_reg_field(&form, "drill"));
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_drill_task_done(s, &a, id, mu_web_reg_field(&form, "by"), &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc == MU_ENOTFOUND && (strcmp(err.field, "id") == 0 || drill < 1)) {
-        st = mu_web_error(&pg, 404, NULL);
-    } else if ((rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) && drill > 0) {
-        st = drill_page(&pg, drill, rc == MU_ECONFLICT ? 409 : 400, "done", &form, &err);
-    } else if (rc == MU_EINVAL || rc == MU_ECONFLICT) {
-        st = mu_web_error(&pg, rc == MU_ECONFLICT ? 409 : 400, NULL);
-    } else if (rc) {
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
-    } else {
-        char loc[64];
-        if (drill > 0)
-            snprintf(loc, sizeof(loc), "/drills-held/%lld?ok=done", (long long)drill);
-        else
-            snprintf(loc, sizeof(loc), "/drills-held");
-        st = mu_web_redirect(resp, loc);
-    }
+    int64_t drill = mu_http_reg_parse_id(mu_web_reg_field(&p.form, "drill"));
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc =
+        s ? mu_app_drill_task_done(s, &p.actor, p.id, mu_web_reg_field(&p.form, "by"), &p.err)
+          : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_ENOTFOUND && (strcmp(p.err.field, "id") == 0 || drill < 1))
+        st = mu_web_error(&p.pg, 404, NULL);
+    else if ((rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT) && drill > 0)
+        st = mu_web_reg_post_refused(&p, drill, rc == MU_ECONFLICT ? 409 : 400, "done");
+    else if (rc == MU_EINVAL || rc == MU_ECONFLICT)
+        st = mu_web_error(&p.pg, rc == MU_ECONFLICT ? 409 : 400, NULL);
+    else if (drill > 0)
+        st = mu_web_reg_post_done(&p, rc, "/drills-held/%lld?ok=done", (long long)drill);
+    else
+        st = mu_web_reg_post_done(&p, rc, "/drills-held");
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 /* ---------------------------------------------------------------- resources */
@@ -834,7 +625,7 @@ static void resource_fields(const struct mu_webpage *pg, json_t *r)
     json_object_set_new(r, "alert_list", alerts);
 }
 
-static int resources_page(struct mu_webpage *pg, int status, const char *which,
+static int resources_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
                           const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
@@ -842,12 +633,13 @@ static int resources_page(struct mu_webpage *pg, int status, const char *which,
     int alerts = af && strcmp(af, "1") == 0;
     char *text = NULL;
     json_t *plans = NULL;
+    (void)id;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_resource_list(s, alerts, mu_http_now_ms(), ALERT_WITHIN_DAYS,
                                               MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     if (rc == MU_OK)
-        plans = plan_options(s, posted ? mu_web_reg_field(posted, "plan") : NULL);
+        plans = plan_options(s, mu_web_reg_field(posted, "plan"));
     mu_http_store_release(pg->env);
     if (rc)
         return mu_web_reg_read_failed(pg, "register", rc, &err);
@@ -880,112 +672,93 @@ static int resources_page(struct mu_webpage *pg, int status, const char *which,
                        add ? mu_web_reg_field(posted, "status") : "available"));
     mu_web_set(pg, "choices", choices);
     mu_web_set(pg, "plans", plans ? plans : json_array());
-    if (ferr)
-        mu_web_reg_form_error(pg, which, ferr);
-    return mu_web_render(pg, "resource_list", status);
+    return mu_web_reg_render(pg, "resource_list", status, which, ferr);
 }
+
+static const struct mu_web_reg_page resources_pg = {
+    "resource", "register", (const char *const[]){"added", "adjust", NULL}, resources_page, 0};
 
 int h_page_resources(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const oks[] = {"added", "adjust", NULL};
-    struct mu_webpage pg;
-    mu_web_reg_begin(&pg, req, resp, ctx, "resource.title");
-    mu_web_reg_ok_flash(&pg, "resource", oks);
-    int st = resources_page(&pg, 200, NULL, NULL, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&resources_pg, req, resp, ctx);
 }
 
 int h_page_resources_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
+    struct mu_web_reg_post p;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "resource.title");
-    if ((st = mu_web_reg_read_form(&pg, &form)))
+    mu_web_reg_post_begin(&p, &resources_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, 1)))
         goto out;
-    struct mu_resource_input in = {.plan = mu_web_reg_opt(&form, "plan"),
-                                   .name = mu_web_reg_field(&form, "name"),
-                                   .category = mu_web_reg_opt(&form, "category"),
-                                   .quantity = mu_web_reg_field(&form, "quantity"),
-                                   .unit_of_measure = mu_web_reg_field(&form, "unit_of_measure"),
-                                   .location = mu_web_reg_opt(&form, "location"),
-                                   .custodian = mu_web_reg_opt(&form, "custodian"),
-                                   .status = mu_web_reg_opt(&form, "status"),
-                                   .expires = mu_web_reg_opt(&form, "expires"),
-                                   .min = mu_web_reg_opt(&form, "min")};
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_resource_add(s, &a, &in, NULL, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (strcmp(err.field, "unit-of-measure") == 0)
-        snprintf(err.field, sizeof(err.field), "unit_of_measure");
+    const struct mu_query *f = &p.form;
+    struct mu_resource_input in = {.plan = mu_web_reg_opt(f, "plan"),
+                                   .name = mu_web_reg_field(f, "name"),
+                                   .category = mu_web_reg_opt(f, "category"),
+                                   .quantity = mu_web_reg_field(f, "quantity"),
+                                   .unit_of_measure = mu_web_reg_field(f, "unit_of_measure"),
+                                   .location = mu_web_reg_opt(f, "location"),
+                                   .custodian = mu_web_reg_opt(f, "custodian"),
+                                   .status = mu_web_reg_opt(f, "status"),
+                                   .expires = mu_web_reg_opt(f, "expires"),
+                                   .min = mu_web_reg_opt(f, "min")};
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc = s ? mu_app_resource_add(s, &p.actor, &in, NULL, &p.err)
+                       : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (strcmp(p.err.field, "unit-of-measure") == 0)
+        snprintf(p.err.field, sizeof(p.err.field), "unit_of_measure");
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND)
-        st = resources_page(&pg, 400, "add", &form, &err);
-    else if (rc)
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
+        st = mu_web_reg_post_refused(&p, 0, 400, "add");
     else
-        st = mu_web_redirect(resp, "/resources?ok=added");
+        st = mu_web_reg_post_done(&p, rc, "/resources?ok=added");
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 int h_page_resources_adjust(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
+    struct mu_web_reg_post p;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "resource.title");
-    if ((st = mu_web_reg_read_form(&pg, &form)))
+    mu_web_reg_post_begin(&p, &resources_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, 1)))
         goto out;
-    int64_t id = mu_http_reg_parse_id(mu_web_reg_field(&form, "resource"));
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
+    int64_t id = mu_http_reg_parse_id(mu_web_reg_field(&p.form, "resource"));
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc;
     if (id < 1)
-        rc = mu_error_field(&err, MU_EINVAL, "resource", "resource: choose a resource");
+        rc = mu_error_field(&p.err, MU_EINVAL, "resource", "resource: choose a resource");
     else
-        rc = s ? mu_app_resource_move(s, &a, id, MU_MOVE_ADJUST, mu_web_reg_field(&form, "by"), 0,
-                                      mu_web_reg_field(&form, "reason"), NULL, &err)
-               : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc == MU_ENOTFOUND && strcmp(err.field, "id") == 0)
-        snprintf(err.field, sizeof(err.field), "resource");
+        rc = s ? mu_app_resource_move(s, &p.actor, id, MU_MOVE_ADJUST,
+                                      mu_web_reg_field(&p.form, "by"), 0,
+                                      mu_web_reg_field(&p.form, "reason"), NULL, &p.err)
+               : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_ENOTFOUND && strcmp(p.err.field, "id") == 0)
+        snprintf(p.err.field, sizeof(p.err.field), "resource");
     if (rc == MU_EINVAL || rc == MU_ENOTFOUND || rc == MU_ECONFLICT)
-        st = resources_page(&pg, 400, "adjust", &form, &err);
-    else if (rc)
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
+        st = mu_web_reg_post_refused(&p, 0, 400, "adjust");
     else
-        st = mu_web_redirect(resp, "/resources?ok=adjust");
+        st = mu_web_reg_post_done(&p, rc, "/resources?ok=adjust");
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 /* ---------------------------------------------------------------- contacts */
 
-static int contacts_page(struct mu_webpage *pg, int status, const struct mu_query *posted,
-                         const struct mu_error *ferr)
+static int contacts_page(struct mu_webpage *pg, int64_t id, int status, const char *which,
+                         const struct mu_query *posted, const struct mu_error *ferr)
 {
     struct mu_error err = {0};
     char *text = NULL;
+    json_t *dir, *c, *p, *r;
+    (void)id;
     struct mu_store *s = mu_http_store_acquire(pg->env);
     enum mu_err rc = s ? mu_app_contact_list(s, MU_REG_JSON, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(pg->env);
-    if (rc)
-        return mu_web_reg_read_failed(pg, "register", rc, &err);
-    json_t *dir = mu_web_reg_doc(text), *c, *p, *r;
-    if (!json_is_object(dir)) {
-        json_decref(dir);
-        return mu_web_reg_read_failed(pg, "register", MU_EINTERNAL, &err);
-    }
+    int st = mu_web_reg_load(pg, "register", rc, &err, text, JSON_OBJECT, &dir);
+    if (st)
+        return st;
     size_t i, k;
     json_array_foreach(json_object_get(dir, "contacts"), i, c)
         add_label(pg, c, "category_label", "category", "contact.category");
@@ -1011,79 +784,56 @@ static int contacts_page(struct mu_webpage *pg, int status, const struct mu_quer
     mu_web_set(pg, "categories",
                options(pg, contact_categories, "contact.category",
                        posted ? mu_web_reg_field(posted, "category") : "other"));
-    if (ferr)
-        mu_web_reg_form_error(pg, "add", ferr);
-    return mu_web_render(pg, "contact_list", status);
+    return mu_web_reg_render(pg, "contact_list", status, which, ferr);
 }
+
+static const struct mu_web_reg_page contacts_pg = {
+    "contact", "register", (const char *const[]){"added", "removed", NULL}, contacts_page, 0};
 
 int h_page_contacts(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const oks[] = {"added", "removed", NULL};
-    struct mu_webpage pg;
-    mu_web_reg_begin(&pg, req, resp, ctx, "contact.title");
-    mu_web_reg_ok_flash(&pg, "contact", oks);
-    int st = contacts_page(&pg, 200, NULL, NULL);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_get(&contacts_pg, req, resp, ctx);
 }
 
 int h_page_contacts_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
+    struct mu_web_reg_post p;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "contact.title");
-    if ((st = mu_web_reg_read_form(&pg, &form)))
+    mu_web_reg_post_begin(&p, &contacts_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, 1)))
         goto out;
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc =
-        s ? mu_app_contact_add(s, &a, mu_web_reg_field(&form, "name"),
-                               mu_web_reg_field(&form, "phone"), mu_web_reg_opt(&form, "category"),
-                               mu_web_reg_opt(&form, "note"), NULL, &err)
-          : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
+    const struct mu_query *f = &p.form;
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc = s ? mu_app_contact_add(
+                             s, &p.actor, mu_web_reg_field(f, "name"), mu_web_reg_field(f, "phone"),
+                             mu_web_reg_opt(f, "category"), mu_web_reg_opt(f, "note"), NULL, &p.err)
+                       : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
     if (rc == MU_EINVAL)
-        st = contacts_page(&pg, 400, &form, &err);
-    else if (rc)
-        st = mu_web_reg_read_failed(&pg, "register", MU_EINTERNAL, &err);
+        st = mu_web_reg_post_refused(&p, 0, 400, "add");
     else
-        st = mu_web_redirect(resp, "/contacts?ok=added");
+        st = mu_web_reg_post_done(&p, rc, "/contacts?ok=added");
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 int h_page_contact_remove(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    int64_t id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    struct mu_web_reg_post p;
     int st;
-    mu_web_reg_begin(&pg, req, resp, ctx, "contact.title");
-    mu_query_init(&form);
-    if (id < 1) {
-        st = mu_web_error(&pg, 404, NULL);
+    mu_web_reg_post_begin(&p, &contacts_pg, req, resp, ctx);
+    if ((st = mu_web_reg_post_read(&p, p.id > 0)))
         goto out;
-    }
-    if ((st = mu_web_reg_read_form(&pg, &form)))
-        goto out;
-    struct mu_actor a = mu_http_reg_actor(req);
-    struct mu_store *s = mu_http_store_acquire(pg.env);
-    enum mu_err rc = s ? mu_app_contact_remove(s, &a, id, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(pg.env);
-    if (rc)
-        st = mu_web_reg_read_failed(&pg, "register", rc, &err);
+    struct mu_store *s = mu_http_store_acquire(p.pg.env);
+    enum mu_err rc = s ? mu_app_contact_remove(s, &p.actor, p.id, &p.err)
+                       : mu_error_set(&p.err, MU_ESTORE, "no database");
+    mu_http_store_release(p.pg.env);
+    if (rc == MU_ENOTFOUND)
+        st = mu_web_error(&p.pg, 404, NULL);
     else
-        st = mu_web_redirect(resp, "/contacts?ok=removed");
+        st = mu_web_reg_post_done(&p, rc, "/contacts?ok=removed");
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_reg_post_end(&p, st);
 }
 
 /*

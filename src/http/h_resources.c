@@ -11,9 +11,6 @@
 #include "duty.h"
 #include "registers.h"
 
-#include <stdio.h>
-#include <string.h>
-
 #include "../util/banned.h"
 
 #define ALERT_WITHIN_DAYS 30 /* the expiry window of `resource list` */
@@ -44,9 +41,7 @@ int h_resources_list(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     enum mu_err rc = s ? mu_app_resource_list(s, alerts, at, within, MU_REG_JSON, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_reg_error(req, resp, rc, &err);
-    return mu_http_reg_page(req, resp, out, NULL);
+    return mu_http_reg_page(req, resp, rc, &err, out);
 }
 
 static int show(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_store *s, int64_t id,
@@ -56,35 +51,28 @@ static int show(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_st
     char *out = NULL;
     enum mu_err rc = mu_app_resource_show(s, id, mu_http_now_ms(), ALERT_WITHIN_DAYS, MU_REG_JSON,
                                           &out, &err);
-    if (rc)
-        return mu_http_reg_error(req, resp, rc, &err);
-    return mu_http_reg_json_text(resp, status, out);
+    return mu_http_reg_json_text(req, resp, rc, &err, status, out);
 }
 
 int h_resources_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    static const char *const keys[] = {"plan",     "name",      "category", "quantity",
-                                       "unit_of_measure", "location", "custodian", "status",
-                                       "expires",  "min",       NULL};
     struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    json_t *body = NULL;
-    char b[10][24];
-    int st;
-    if ((st = mu_http_req_json(req, resp, &body)))
-        return st;
     struct mu_resource_input in = {0};
-    if ((st = mu_http_reg_only_keys(resp, body, keys)) ||
-        (st = mu_http_reg_text(resp, body, "plan", b[0], &in.plan)) ||
-        (st = mu_http_reg_text(resp, body, "name", b[1], &in.name)) ||
-        (st = mu_http_reg_text(resp, body, "category", b[2], &in.category)) ||
-        (st = mu_http_reg_text(resp, body, "quantity", b[3], &in.quantity)) ||
-        (st = mu_http_reg_text(resp, body, "unit_of_measure", b[4], &in.unit_of_measure)) ||
-        (st = mu_http_reg_text(resp, body, "location", b[5], &in.location)) ||
-        (st = mu_http_reg_text(resp, body, "custodian", b[6], &in.custodian)) ||
-        (st = mu_http_reg_text(resp, body, "status", b[7], &in.status)) ||
-        (st = mu_http_reg_text(resp, body, "expires", b[8], &in.expires)) ||
-        (st = mu_http_reg_text(resp, body, "min", b[9], &in.min)))
+    const struct mu_http_reg_member m[] = {{"plan", &in.plan},
+                                           {"name", &in.name},
+                                           {"category", &in.category},
+                                           {"quantity", &in.quantity},
+                                           {"unit_of_measure", &in.unit_of_measure},
+                                           {"location", &in.location},
+                                           {"custodian", &in.custodian},
+                                           {"status", &in.status},
+                                           {"expires", &in.expires},
+                                           {"min", &in.min},
+                                           {NULL, NULL}};
+    struct mu_http_reg_body b;
+    int st;
+    if ((st = mu_http_reg_body_read(&b, req, resp, m, NULL)))
         goto out;
     struct mu_actor a = mu_http_reg_actor(req);
     int64_t id = 0;
@@ -94,43 +82,29 @@ int h_resources_post(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     st = rc ? mu_http_reg_error(req, resp, rc, &err) : show(req, resp, s, id, 201);
     mu_http_store_release(env);
 out:
-    json_decref(body);
+    mu_http_reg_body_release(&b);
     return st;
 }
 
 int h_resources_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_http_env *env = ctx;
-    int64_t id = 0;
-    int st;
-    if ((st = mu_http_reg_id(req, resp, "id", "resource", &id)))
-        return st;
-    struct mu_store *s = mu_http_store_acquire(env);
-    st = s ? show(req, resp, s, id, 200) : mu_http_resp_error(resp, 500, NULL, "no database");
-    mu_http_store_release(env);
-    return st;
+    return mu_http_reg_get(req, resp, ctx, "resource", show);
 }
 
 static int move(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_http_env *env,
                 enum mu_resource_move_kind kind)
 {
-    static const char *const adjust_keys[] = {"by", "reason", NULL};
-    static const char *const incident_keys[] = {"incident", "quantity", "reason", NULL};
     struct mu_error err = {0};
-    json_t *body = NULL;
+    struct mu_http_reg_body b = {0};
+    const char *amount = NULL, *reason = NULL, *inc = NULL;
+    const struct mu_http_reg_member adjust[] = {{"by", &amount}, {"reason", &reason}, {NULL, NULL}};
+    const struct mu_http_reg_member incident_move[] = {
+        {"quantity", &amount}, {"reason", &reason}, {"incident", &inc}, {NULL, NULL}};
     int64_t id = 0, incident = 0;
     int st;
     if ((st = mu_http_reg_id(req, resp, "id", "resource", &id)) ||
-        (st = mu_http_req_json(req, resp, &body)))
-        return st;
-    const char *amount = NULL, *reason = NULL, *inc = NULL;
-    const char *amount_key = kind == MU_MOVE_ADJUST ? "by" : "quantity";
-    char b[3][24];
-    if ((st = mu_http_reg_only_keys(resp, body,
-                                    kind == MU_MOVE_ADJUST ? adjust_keys : incident_keys)) ||
-        (st = mu_http_reg_text(resp, body, amount_key, b[0], &amount)) ||
-        (st = mu_http_reg_text(resp, body, "reason", b[1], &reason)) ||
-        (kind != MU_MOVE_ADJUST && (st = mu_http_reg_text(resp, body, "incident", b[2], &inc))))
+        (st = mu_http_reg_body_read(&b, req, resp, kind == MU_MOVE_ADJUST ? adjust : incident_move,
+                                    NULL)))
         goto out;
     /* The use case names a missing or bad amount or incident. */
     if (inc)
@@ -142,7 +116,7 @@ static int move(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_ht
     st = rc ? mu_http_reg_error(req, resp, rc, &err) : show(req, resp, s, id, 200);
     mu_http_store_release(env);
 out:
-    json_decref(body);
+    mu_http_reg_body_release(&b);
     return st;
 }
 

@@ -2,12 +2,14 @@
 /*
  * The preparedness registers (台账) in the server: the JSON API of hazards
  * (h_hazards.c), drills held (h_drills_held.c), resources (h_resources.c)
- * and contacts (h_contacts.c), their web pages (h_pages_registers.c, whose
- * page helpers h_pages_checklists.c also uses) and the helpers they share
- * (h_hazards.c). Every handler calls the use cases of
- * <muster/register.h>, which check the input field by field; the handlers
- * only move text between JSON or forms and those functions. See
- * docs/internals/registers.md and web.md ("Register pages").
+ * and contacts (h_contacts.c), their web pages (h_pages_registers.c and the
+ * checklist pages of h_pages_checklists.c) and the helpers all of them
+ * share (registers.c): reading ids, query flags and JSON bodies, answering
+ * a use case's JSON, and the frame of a register page and of its form
+ * posts. Every handler calls the use cases of <muster/register.h>, which
+ * check the input field by field; the handlers only move text between JSON
+ * or forms and those functions. See docs/internals/registers.md and web.md
+ * ("Register pages").
  */
 #ifndef MU_HTTP_REGISTERS_H
 #define MU_HTTP_REGISTERS_H
@@ -19,8 +21,12 @@
 #include <muster/store.h>
 
 #include "http.h"
+#include "web.h"
 
-/* ---- shared helpers (h_hazards.c) ---- */
+/* ---- API helpers (registers.c) ---- */
+
+/** 1 when @p v (may be NULL) is one of @p list (NULL-terminated); else 0. */
+int mu_http_reg_in_list(const char *v, const char *const *list);
 
 /**
  * Route parameter @p name as a positive id into *id; 0, or 404 with the
@@ -32,17 +38,36 @@ int mu_http_reg_id(struct mu_http_req *req, struct mu_http_resp *resp, const cha
 /** A positive decimal id in @p s (at most 15 digits), else 0. */
 int64_t mu_http_reg_parse_id(const char *s);
 
-/**
- * Member @p key of @p obj as text for a use case: a string as it is, a whole
- * number in decimal (into @p buf), absent or null as NULL. Any other type
- * answers 400 naming the member. Returns 0 or that status; *out borrowed
- * from @p obj or @p buf.
- */
-int mu_http_reg_text(struct mu_http_resp *resp, json_t *obj, const char *key, char buf[24],
-                     const char **out);
+/** Most members one mu_http_reg_body_read() reads as text. */
+#define MU_HTTP_REG_MEMBERS_MAX 12
 
-/** 400 naming the first member of @p obj not in @p allowed (NULL-terminated); else 0. */
-int mu_http_reg_only_keys(struct mu_http_resp *resp, json_t *obj, const char *const *allowed);
+/** A member of a request body that a use case takes as text. */
+struct mu_http_reg_member {
+    const char *key;  /* its name; NULL ends a list of members */
+    const char **out; /* OUT: its text, borrowed from the body; NULL when absent or null */
+};
+
+/** A JSON request body read for a use case (caller-allocated). */
+struct mu_http_reg_body {
+    json_t *obj;                           /* owned: mu_http_reg_body_release() */
+    char num[MU_HTTP_REG_MEMBERS_MAX][24]; /* whole-number members in decimal */
+};
+
+/**
+ * Read the JSON body of @p req into @p b: a member that is neither one of
+ * @p m nor in @p also (NULL-terminated; may be NULL) answers 400 "unknown
+ * member 'x'"; then each of @p m in order into *m[i].out: a string as it
+ * is, a whole number in decimal, absent or null as NULL, any other type
+ * 400 naming the member. The texts are borrowed from @p b until
+ * mu_http_reg_body_release(). Returns 0, or the status of the error answer
+ * set on @p resp. Release @p b in either case.
+ */
+int mu_http_reg_body_read(struct mu_http_reg_body *b, struct mu_http_req *req,
+                          struct mu_http_resp *resp, const struct mu_http_reg_member *m,
+                          const char *const *also);
+
+/** Free what @p b owns: after mu_http_reg_body_read(), or when zero-initialized. */
+void mu_http_reg_body_release(struct mu_http_reg_body *b);
 
 /**
  * The error response for a use case's error: as mu_http_resp_from_err(),
@@ -55,16 +80,34 @@ int mu_http_reg_error(struct mu_http_req *req, struct mu_http_resp *resp, enum m
 /** The actor of a request: the signed-in user, now. */
 struct mu_actor mu_http_reg_actor(const struct mu_http_req *req);
 
-/** JSON text made by a use case (owned, freed here) as the compact body with @p status. */
-int mu_http_reg_json_text(struct mu_http_resp *resp, int status, char *text);
+/**
+ * Answer a use case's result: its error when @p rc is set (mu_http_reg_error,
+ * detail @p err), else the JSON @p text it made, compact, with @p status.
+ * @p text (may be NULL) is owned and freed here.
+ */
+int mu_http_reg_json_text(struct mu_http_req *req, struct mu_http_resp *resp, enum mu_err rc,
+                          struct mu_error *err, int status, char *text);
 
 /**
- * Answer one page of the JSON array in @p text (owned, freed here) with
- * duty.h's offset pagination; @p extra (may be NULL; reference taken) adds
- * members to the page object.
+ * As mu_http_reg_json_text() for a list: one page of the JSON array in
+ * @p text (owned, freed here) with duty.h's offset pagination.
  */
-int mu_http_reg_page(struct mu_http_req *req, struct mu_http_resp *resp, char *text,
-                     json_t *extra);
+int mu_http_reg_page(struct mu_http_req *req, struct mu_http_resp *resp, enum mu_err rc,
+                     struct mu_error *err, char *text);
+
+/**
+ * Writes record @p id as JSON into @p resp with @p status (store @p s held
+ * by the caller), or the error of reading it; returns the status.
+ */
+typedef int mu_http_reg_show_fn(struct mu_http_req *req, struct mu_http_resp *resp,
+                                struct mu_store *s, int64_t id, int status);
+
+/**
+ * Answer GET of one record: route parameter "id" (404 "no @p what 'x'"),
+ * then @p show with status 200, or 500 without a database.
+ */
+int mu_http_reg_get(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_http_env *env,
+                    const char *what, mu_http_reg_show_fn *show);
 
 /** Query flag @p name: absent or "0" 0, "1" 1, else 400 naming it. 0 or that status. */
 int mu_http_reg_flag(struct mu_http_req *req, struct mu_http_resp *resp, const char *name,
@@ -86,8 +129,6 @@ int mu_http_reg_xlsx(struct mu_http_req *req, struct mu_http_resp *resp, struct 
 
 /* ---- dashboard card (h_pages_registers.c) ---- */
 
-struct mu_webpage;
-
 /**
  * Add the registers card's data ("registers_card": overdue hazards, the
  * drills due this term, resource alerts) to the dashboard page, for roles
@@ -95,7 +136,7 @@ struct mu_webpage;
  */
 void mu_web_card_registers(struct mu_webpage *pg);
 
-/* ---- page helpers (h_pages_registers.c), shared with h_pages_checklists.c ---- */
+/* ---- page helpers (registers.c), for h_pages_registers.c and h_pages_checklists.c ---- */
 
 /** Field @p name of @p q (may be NULL), or NULL; borrowed from @p q. */
 const char *mu_web_reg_field(const struct mu_query *q, const char *name);
@@ -112,8 +153,23 @@ json_t *mu_web_reg_form_values(const struct mu_query *posted, json_t *dflt);
 /** The use case's JSON text (owned, freed) as a value (owned); NULL when it does not parse. */
 json_t *mu_web_reg_doc(char *text);
 
-/** A form post's error: the message naming the field, shown above form @p form. */
-void mu_web_reg_form_error(struct mu_webpage *pg, const char *form, const struct mu_error *err);
+/**
+ * The document of a page: the JSON @p text a use case made (owned, freed
+ * here) after it returned @p rc (detail @p err), as a value of @p type
+ * (JSON_OBJECT, JSON_ARRAY) into *out (owned by the caller). Returns 0, or,
+ * with *out NULL, the status of the error page made: that of
+ * mu_web_reg_read_failed() for @p rc, 500 when @p text is not of @p type.
+ */
+int mu_web_reg_load(struct mu_webpage *pg, const char *what, enum mu_err rc,
+                    const struct mu_error *err, char *text, json_type type, json_t **out);
+
+/**
+ * Render template @p name with @p status (mu_web_render); after a refused
+ * post, with the use case's error @p ferr (may be NULL) naming the field,
+ * shown above form @p which.
+ */
+int mu_web_reg_render(struct mu_webpage *pg, const char *name, int status, const char *which,
+                      const struct mu_error *ferr);
 
 /**
  * The error page for a failed read: 404 for a missing record, else 500,
@@ -129,8 +185,80 @@ void mu_web_reg_ok_flash(struct mu_webpage *pg, const char *prefix, const char *
 void mu_web_reg_begin(struct mu_webpage *pg, struct mu_http_req *req, struct mu_http_resp *resp,
                       void *ctx, const char *title_key);
 
-/** Parse a posted form into @p form (caller frees it); 0, or the 400/415 page. */
-int mu_web_reg_read_form(struct mu_webpage *pg, struct mu_query *form);
+/**
+ * Split the textarea @p text in place into its lines, each cut of the
+ * characters of @p blank at both ends (and of '\r' at the end), empty ones
+ * skipped: at most @p cap pointers into @p text into @p out. Returns how many.
+ */
+size_t mu_web_reg_lines(char *text, const char *blank, const char **out, size_t cap);
+
+/**
+ * Build and render a register page with @p status: record @p id (0 on a
+ * list page) and, after a refused post, form @p which echoing @p posted
+ * with the error @p ferr above it (all three NULL otherwise). Everything
+ * borrowed. Returns the status of the answer.
+ */
+typedef int mu_web_reg_render_fn(struct mu_webpage *pg, int64_t id, int status, const char *which,
+                                 const struct mu_query *posted, const struct mu_error *ferr);
+
+/** A register page: what its GET and the form posts that re-render it share. */
+struct mu_web_reg_page {
+    const char *prefix;           /* catalogue prefix: PREFIX.title, PREFIX.ok_WORD */
+    const char *what;             /* names the page in the log ("register") */
+    const char *const *oks;       /* the ?ok= words it flashes, NULL-ended; NULL: none */
+    mu_web_reg_render_fn *render; /* builds and renders it */
+    int by_id;                    /* 1: the page of the record of the path's {id} */
+};
+
+/**
+ * Answer GET of @p page (static; borrowed): the ?ok= flash, then the page
+ * with 200; with page->by_id the record of the path's {id}, 404 when that
+ * is not a positive number.
+ */
+int mu_web_reg_get(const struct mu_web_reg_page *page, struct mu_http_req *req,
+                   struct mu_http_resp *resp, void *ctx);
+
+/** A form post of a register page being answered (caller-allocated). */
+struct mu_web_reg_post {
+    const struct mu_web_reg_page *page; /* re-rendered when refused; borrowed */
+    struct mu_webpage pg;
+    struct mu_query form;  /* the posted fields; empty until read */
+    struct mu_error err;   /* OUT of the use case: what it refused, naming the field */
+    struct mu_actor actor; /* who posts, at the time the form was read */
+    int64_t id;            /* the path's {id}; 0 when absent or not a positive number */
+};
+
+/**
+ * Begin answering a form post of @p page (borrowed, static): the page with
+ * its title and nav, an empty form, p->id. Always end with
+ * mu_web_reg_post_end().
+ */
+void mu_web_reg_post_begin(struct mu_web_reg_post *p, const struct mu_web_reg_page *page,
+                           struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
+
+/**
+ * The 404 page unless @p found (the path names something to post to);
+ * else read the posted form into p->form and set p->actor. Returns 0 to go
+ * on, or the status of the 404, 400 or 415 page made.
+ */
+int mu_web_reg_post_read(struct mu_web_reg_post *p, int found);
+
+/**
+ * Re-render p->page after its use case refused the post: record @p id,
+ * form @p which showing the posted fields and p->err, with @p status.
+ */
+int mu_web_reg_post_refused(struct mu_web_reg_post *p, int64_t id, int status, const char *which);
+
+/**
+ * Answer a post after its use case returned @p rc: 303 to the local path
+ * printf'd from @p fmt when MU_OK, else the logged 500 page (refusals are
+ * the caller's to re-render first). Returns the status.
+ */
+int mu_web_reg_post_done(struct mu_web_reg_post *p, enum mu_err rc, const char *fmt, ...)
+    MU_PRINTF(3, 4);
+
+/** Release what @p p holds and end its page; returns @p status. */
+int mu_web_reg_post_end(struct mu_web_reg_post *p, int status);
 
 /* ---- API handlers ---- */
 int h_hazards_list(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx);
