@@ -84,6 +84,23 @@ int mu_http_roster_editor(const struct mu_http_req *req);
  */
 struct mu_checkin_batcher *mu_http_checkins(struct mu_http_env *env, struct mu_error *err);
 
+/** What the group commit said of a deferred check-in (the continuation's result). */
+struct mu_http_checkin_result {
+    enum mu_err rc;
+    struct mu_error err;                /* when rc is not MU_OK */
+    struct mu_checkin_receipt receipt;  /* when it is */
+};
+
+/**
+ * Submit @p in (borrowed for the call) for @p req's caller through batcher
+ * @p b without waiting: @p cont answers on a worker thread after the commit,
+ * with a struct mu_http_checkin_result (NULL without memory). Returns
+ * MU_HTTP_DEFERRED, or the status of a 500 made in @p resp.
+ */
+int mu_http_checkin_defer(struct mu_http_req *req, struct mu_http_resp *resp,
+                          struct mu_checkin_batcher *b, const struct mu_actor *actor,
+                          const struct mu_checkin_input *in, mu_http_cont_fn *cont);
+
 /**
  * Free the check-in batcher of @p env, if it has one, after its committer
  * has answered what is queued: the server's stop calls it before the

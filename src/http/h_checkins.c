@@ -105,37 +105,59 @@ static int top_level(const char *field)
     return 0;
 }
 
-/* A submission waiting for the group commit. */
-struct submit_ctx {
-    struct mu_http_deferred *d;
-    char unit[MU_CHECKIN_MAX_REF + 1];
-};
-
-/* The answer, on the committer's thread (mu_checkin_done_fn). */
-static void submit_done(void *ctx, enum mu_err rc, const struct mu_error *e,
-                        const struct mu_checkin_receipt *r)
+/* On the committer's thread: keep the answer and wake the request. */
+static void submit_done(void *ctx, enum mu_err rc, const struct mu_error *err,
+                        const struct mu_checkin_receipt *receipt)
 {
-    struct submit_ctx *sc = ctx;
-    struct mu_http_resp resp;
-    int st;
-    mu_http_resp_init(&resp);
-    if (rc) {
-        struct mu_error err = *e;
+    struct mu_http_checkin_result *res = mu_calloc(1, sizeof(*res));
+    if (res) {
+        res->rc = rc;
+        if (rc)
+            res->err = *err;
+        else
+            res->receipt = *receipt;
+    }
+    mu_http_deferred_done(ctx, res, mu_free);
+}
+
+int mu_http_checkin_defer(struct mu_http_req *req, struct mu_http_resp *resp,
+                          struct mu_checkin_batcher *b, const struct mu_actor *actor,
+                          const struct mu_checkin_input *in, mu_http_cont_fn *cont)
+{
+    struct mu_error err = {0};
+    struct mu_http_deferred *d = mu_http_defer(req, cont);
+    if (!d)
+        return mu_http_resp_json(resp, 500, NULL);
+    enum mu_err rc =
+        mu_checkin_batcher_submit_async(b, actor, req->principal, in, submit_done, d, &err);
+    if (rc)
+        submit_done(d, rc, &err, NULL);
+    return MU_HTTP_DEFERRED;
+}
+
+/* Back on a worker thread (mu_http_cont_fn): the receipt or the error. */
+static int submit_answer(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx,
+                         void *result)
+{
+    const struct mu_http_checkin_result *res = result;
+    const struct mu_checkin_receipt *r = res ? &res->receipt : NULL;
+    (void)ctx;
+    if (!res)
+        return mu_http_resp_json(resp, 500, NULL);
+    if (res->rc) {
+        struct mu_error err = res->err;
         if (err.field[0] && !top_level(err.field)) {
             char path[sizeof(err.field) + 8];
             snprintf(path, sizeof(path), "fields.%s", err.field);
             snprintf(err.field, sizeof(err.field), "%.*s", (int)sizeof(err.field) - 1, path);
         }
-        st = mu_http_resp_from_err(&resp, rc, &err, mu_http_deferred_rid(sc->d));
-    } else {
-        st = mu_http_resp_json(&resp, 201,
-                               json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id",
-                                         (json_int_t)r->id, "schedule", r->schedule, "unit",
-                                         sc->unit, "slot", r->slot, "late", r->late, "status",
-                                         r->late ? "late" : "on_time"));
+        return mu_http_resp_from_err(resp, res->rc, &err, req->rid);
     }
-    mu_http_deferred_answer(sc->d, &resp, st);
-    mu_free(sc);
+    return mu_http_resp_json(resp, 201,
+                             json_pack("{s:I, s:s, s:s, s:s, s:b, s:s}", "id", (json_int_t)r->id,
+                                       "schedule", r->schedule, "unit",
+                                       mu_http_req_param(req, "unit"), "slot", r->slot, "late",
+                                       r->late, "status", r->late ? "late" : "on_time"));
 }
 
 int h_checkins_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -237,23 +259,10 @@ int h_checkins_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ct
         .by = by,
     };
     struct mu_actor actor = {req->principal->name, now};
-    /* Answered from the group commit's thread; the connection waits
-     * without holding this worker, so any number of submissions can share
-     * a commit whatever --threads is. */
-    struct submit_ctx *sc = mu_calloc(1, sizeof(*sc));
-    if (sc)
-        sc->d = mu_http_defer(req);
-    if (!sc || !sc->d) {
-        mu_free(sc);
-        st = mu_http_resp_json(resp, 500, NULL);
-        goto out;
-    }
-    snprintf(sc->unit, sizeof(sc->unit), "%s", unit);
-    enum mu_err rc = mu_checkin_batcher_submit_async(b, &actor, req->principal, &in,
-                                                     submit_done, sc, &err);
-    if (rc)
-        submit_done(sc, rc, &err, NULL);
-    st = MU_HTTP_DEFERRED;
+    /* The connection waits for the group commit without holding this
+     * worker, so any number of submissions can share a commit whatever
+     * --threads is; submit_answer() makes the answer after the commit. */
+    st = mu_http_checkin_defer(req, resp, b, &actor, &in, submit_answer);
 out:
     json_decref(body);
     return st;

@@ -212,60 +212,104 @@ int h_page_checkin(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx
     return st;
 }
 
-int h_page_checkin_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
-{
+/* A posted check-in form as read; the pointers borrow from form and kv. */
+struct post {
     struct mu_webpage pg;
     struct mu_query form;
-    struct mu_error err = {0};
-    struct form_state fs = {0};
+    struct form_state fs;
     struct mu_checkin_kv kv[MU_QUERY_MAX_PARAMS];
+    struct mu_checkin_input in;
+};
+
+/* Begin the page and read the posted form: 0, or the status of the 400 page made. */
+static int post_begin(struct post *p, struct mu_http_req *req, struct mu_http_resp *resp,
+                      void *ctx)
+{
+    struct mu_error err = {0};
     size_t nkv = 0;
-    int st;
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
-    if (mu_http_req_form(req, &form, &err)) {
-        st = mu_web_error(&pg, 400, "form.invalid");
-        goto out;
-    }
-    const char *schedule = field(&form, "schedule"), *unit = field(&form, "unit");
-    int nil = field(&form, "nil") != NULL;
-    for (size_t i = 0; i < form.n; i++) {
-        const char *name = form.v[i].name, *val = form.v[i].value;
+    memset(&p->fs, 0, sizeof(p->fs));
+    memset(&p->in, 0, sizeof(p->in));
+    mu_query_init(&p->form);
+    mu_web_begin(&p->pg, req, resp, ctx);
+    if (mu_http_req_form(req, &p->form, &err))
+        return mu_web_error(&p->pg, 400, "form.invalid");
+    const char *unit = field(&p->form, "unit");
+    for (size_t i = 0; i < p->form.n; i++) {
+        const char *name = p->form.v[i].name, *val = p->form.v[i].value;
         if (strncmp(name, "f.", 2) != 0 || !val || !*val)
             continue;
-        kv[nkv].key = name + 2;
-        kv[nkv++].value = val;
+        p->kv[nkv].key = name + 2;
+        p->kv[nkv++].value = val;
     }
-    fs.unit = unit;
-    fs.posted = &form;
-    struct mu_checkin_batcher *b = mu_http_checkins(pg.env, &err);
-    if (!b) {
-        st = mu_web_error(&pg, 500, NULL);
+    p->fs.unit = unit;
+    p->fs.posted = &p->form;
+    p->in.schedule = field(&p->form, "schedule");
+    p->in.unit = unit ? unit : "";
+    p->in.nil = field(&p->form, "nil") != NULL;
+    p->in.fields = p->kv;
+    p->in.nfields = nkv;
+    p->in.at = mu_http_now_ms();
+    return 0;
+}
+
+static void post_end(struct post *p)
+{
+    mu_query_release(&p->form);
+    mu_web_end(&p->pg);
+}
+
+/*
+ * After the group commit (mu_http_cont_fn): a redirect to the form with
+ * the receipt, the form again with the refusal, or the error page. The
+ * form is read again from the kept request.
+ */
+static int checkin_post_answer(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx,
+                               void *result)
+{
+    const struct mu_http_checkin_result *res = result;
+    struct post p;
+    int st = post_begin(&p, req, resp, ctx);
+    if (st)
+        goto out;
+    if (res && (res->rc == MU_EINVAL || res->rc == MU_ENOTFOUND)) {
+        p.fs.err_field = res->err.field[0] ? res->err.field : "schedule";
+        p.fs.err_text = mu_web_fmt(&p.pg, "checkin.error", "msg", res->err.msg);
+        st = form_page(&p.pg, p.in.schedule, 400, &p.fs);
         goto out;
     }
-    struct mu_checkin_input in = {.schedule = schedule, .unit = unit ? unit : "", .nil = nil,
-                                  .fields = kv, .nfields = nkv, .at = mu_http_now_ms()};
-    struct mu_actor actor = {req->principal->name, in.at};
-    struct mu_checkin_receipt r;
-    enum mu_err rc = mu_checkin_batcher_submit(b, &actor, req->principal, &in, &r, &err);
-    if (rc == MU_EINVAL || rc == MU_ENOTFOUND) {
-        fs.err_field = err.field[0] ? err.field : "schedule";
-        fs.err_text = mu_web_fmt(&pg, "checkin.error", "msg", err.msg);
-        st = form_page(&pg, schedule, 400, &fs);
-        goto out;
-    }
-    if (rc) {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s check-in failed: %s", req->rid, err.msg);
-        st = mu_web_error(&pg, 500, NULL);
+    if (!res || res->rc) {
+        mu_log(MU_LOG_ERROR, "http", "rid=%s check-in failed: %s", req->rid,
+               res ? res->err.msg : "out of memory");
+        st = mu_web_error(&p.pg, 500, NULL);
         goto out;
     }
     char loc[MU_CHECKIN_MAX_REF + 160];
-    snprintf(loc, sizeof(loc), "/checkin?schedule=%s&unit=%s&ok=%s&late=%d", r.schedule, unit,
-             r.slot, r.late);
+    snprintf(loc, sizeof(loc), "/checkin?schedule=%s&unit=%s&ok=%s&late=%d",
+             res->receipt.schedule, p.in.unit, res->receipt.slot, res->receipt.late);
     st = mu_web_redirect(resp, loc);
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
+    post_end(&p);
+    return st;
+}
+
+int h_page_checkin_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    struct mu_error err = {0};
+    struct post p;
+    int st = post_begin(&p, req, resp, ctx);
+    if (st)
+        goto out;
+    struct mu_checkin_batcher *b = mu_http_checkins(p.pg.env, &err);
+    if (!b) {
+        st = mu_web_error(&p.pg, 500, NULL);
+        goto out;
+    }
+    /* Like the API, the form waits for its group commit without holding
+     * this worker; checkin_post_answer() answers after it. */
+    struct mu_actor actor = {req->principal->name, p.in.at};
+    st = mu_http_checkin_defer(req, resp, b, &actor, &p.in, checkin_post_answer);
+out:
+    post_end(&p);
     return st;
 }
 

@@ -280,28 +280,33 @@ struct mu_http_resp {
 };
 
 /*
- * Answers that come later. A handler whose work is done elsewhere (the
- * check-in group commit) takes a handle with mu_http_defer(), hands it to
- * that work and returns MU_HTTP_DEFERRED; the connection then waits without
- * holding a worker thread (libmicrohttpd suspends it) until
- * mu_http_deferred_answer() is called, from any thread, exactly once. For
- * JSON API routes only (no error page conversion happens).
+ * Answers that come later. A handler whose work is done on another thread
+ * (the check-in group commit) takes a handle with mu_http_defer(), hands it
+ * to that work and returns MU_HTTP_DEFERRED. The connection then waits
+ * without holding a worker thread (libmicrohttpd suspends it) until the
+ * work calls mu_http_deferred_done() with its result, from any thread,
+ * exactly once; then @p cont runs on a worker thread with the request as
+ * the handler had it (the same req: principal, query, params and body kept)
+ * and answers exactly as a handler does (its return value is the status).
  */
 #define MU_HTTP_DEFERRED 1
 struct mu_http_deferred;
 
-/** The handle for answering @p req later, or NULL without memory (answer now). */
-struct mu_http_deferred *mu_http_defer(struct mu_http_req *req);
+/** The answer after a deferral; @p result is borrowed (the server frees it). */
+typedef int mu_http_cont_fn(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx,
+                            void *result);
+typedef void mu_http_result_free_fn(void *result);
+
+/** The handle for answering @p req later through @p cont, or NULL (answer now). */
+struct mu_http_deferred *mu_http_defer(struct mu_http_req *req, mu_http_cont_fn *cont);
 
 /**
- * The answer for @p d: status @p status and the content of @p resp, which
- * is taken (@p resp is empty afterwards). @p d is gone after the call. If
- * the client has gone meanwhile, the answer is dropped.
+ * The result for @p d (transferred: freed with @p free_fn, which may be NULL,
+ * after the continuation ran, or at once if the client has gone); wakes the
+ * request. @p d is gone after the call.
  */
-void mu_http_deferred_answer(struct mu_http_deferred *d, struct mu_http_resp *resp, int status);
-
-/** The request id of @p d, for error messages (valid until answered). */
-const char *mu_http_deferred_rid(const struct mu_http_deferred *d);
+void mu_http_deferred_done(struct mu_http_deferred *d, void *result,
+                           mu_http_result_free_fn *free_fn);
 
 void mu_http_resp_init(struct mu_http_resp *resp);
 /** Free what @p resp owns; it is empty (status 0) afterwards. */

@@ -95,25 +95,35 @@ struct conn_req {
     char *body;                  /* owned; NULL when no body arrived */
     size_t body_len, body_cap;
     struct mu_http_deferred *deferred; /* one reference; NULL: answered at once */
+    /* The request as handlers see it, from dispatch to the answer (kept
+     * across a deferral for the continuation): held says what to release. */
+    struct mu_http_req req;
+    struct mu_principal principal; /* the caller; req.principal points here */
+    char *pstore;                  /* owned: the decoded path parameters */
+    int has_query;                 /* uri[path_len] was '?' */
+    int held;
 };
+
+static void release_held(struct conn_req *r);
 
 /*
  * A request answered later (http.h). Two references: the request's, given
- * up when it completes, and the answer's, given up when it is made; the
- * last one frees. The answer is stored under lock and the connection
- * resumed if the handler had suspended it; the handler suspends only if
- * no answer has come yet, so the two cannot miss each other.
+ * up when it completes, and the worker's (mu_http_deferred_done), given up
+ * when the result is handed over; the last one frees, with the result if
+ * nobody took it. The result is stored under lock and the connection
+ * resumed if the handler had suspended it; the handler suspends only if no
+ * result has come yet, so the two cannot miss each other.
  */
 struct mu_http_deferred {
     pthread_mutex_t lock;
     int refs;
-    int answered;  /* resp and status hold the answer, not yet sent */
-    int suspended; /* the connection waits for the answer */
+    int done;      /* result holds the worker's result, not yet taken */
+    int suspended; /* the connection waits for the result */
     int gone;      /* the request completed (client gone, server stopping) */
     struct MHD_Connection *conn;
-    struct mu_http_resp resp;
-    int status;
-    char rid[17];
+    mu_http_cont_fn *cont;
+    void *result;
+    mu_http_result_free_fn *free_fn;
 };
 
 static void deferred_unref(struct mu_http_deferred *d)
@@ -122,7 +132,8 @@ static void deferred_unref(struct mu_http_deferred *d)
     int last = --d->refs == 0;
     pthread_mutex_unlock(&d->lock);
     if (last) {
-        mu_http_resp_release(&d->resp);
+        if (d->free_fn)
+            d->free_fn(d->result);
         pthread_mutex_destroy(&d->lock);
         mu_free(d);
     }
@@ -300,6 +311,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         pthread_mutex_unlock(&r->deferred->lock);
         deferred_unref(r->deferred);
     }
+    release_held(r);
     mu_free(r->body);
     mu_free(r->uri);
     mu_free(r);
@@ -460,10 +472,10 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct conn_req *r, 
 
 /* ---- answers that come later ---- */
 
-struct mu_http_deferred *mu_http_defer(struct mu_http_req *req)
+struct mu_http_deferred *mu_http_defer(struct mu_http_req *req, mu_http_cont_fn *cont)
 {
     struct conn_req *r = req->state;
-    if (!r || r->deferred)
+    if (!r || r->deferred || !cont || req != &r->req)
         return NULL;
     struct mu_http_deferred *d = mu_calloc(1, sizeof(*d));
     if (!d || pthread_mutex_init(&d->lock, NULL)) {
@@ -472,57 +484,27 @@ struct mu_http_deferred *mu_http_defer(struct mu_http_req *req)
     }
     d->refs = 2;
     d->conn = req->conn;
-    mu_http_resp_init(&d->resp);
-    memcpy(d->rid, r->rid, sizeof(d->rid));
+    d->cont = cont;
     r->deferred = d;
     return d;
 }
 
-const char *mu_http_deferred_rid(const struct mu_http_deferred *d)
-{
-    return d->rid;
-}
-
-void mu_http_deferred_answer(struct mu_http_deferred *d, struct mu_http_resp *resp, int status)
+void mu_http_deferred_done(struct mu_http_deferred *d, void *result,
+                           mu_http_result_free_fn *free_fn)
 {
     pthread_mutex_lock(&d->lock);
-    if (d->gone || d->answered) {
-        mu_http_resp_release(resp);
+    if (d->gone || d->done) {
+        if (free_fn)
+            free_fn(result);
     } else {
-        d->resp = *resp;
-        mu_http_resp_init(resp);
-        d->status = status;
-        d->answered = 1;
+        d->result = result;
+        d->free_fn = free_fn;
+        d->done = 1;
         if (d->suspended)
-            MHD_resume_connection(d->conn); /* its worker sends the answer */
+            MHD_resume_connection(d->conn); /* its worker runs the continuation */
     }
     pthread_mutex_unlock(&d->lock);
     deferred_unref(d);
-}
-
-/*
- * After the handler of @p r returned MU_HTTP_DEFERRED: send the answer if
- * it has come already, else suspend the connection until it does (the
- * resumed connection comes back through on_request, to send_deferred).
- */
-static enum MHD_Result send_deferred(struct MHD_Connection *c, struct conn_req *r)
-{
-    struct mu_http_deferred *d = r->deferred;
-    struct mu_http_resp resp;
-    int status = 0;
-    mu_http_resp_init(&resp);
-    pthread_mutex_lock(&d->lock);
-    if (d->answered) {
-        resp = d->resp;
-        mu_http_resp_init(&d->resp);
-        status = d->status;
-        d->suspended = 0;
-    } else if (!d->suspended) {
-        MHD_suspend_connection(c);
-        d->suspended = 1;
-    }
-    pthread_mutex_unlock(&d->lock);
-    return status ? send_resp(c, r, &resp, status) : MHD_YES;
 }
 
 /* ---- the request life cycle ---- */
@@ -653,43 +635,120 @@ static char *decode_params(const struct conn_req *r, struct mu_http_req *req, in
     return store;
 }
 
+/* Release what dispatch keeps in @p r for the request (not the body). */
+static void release_held(struct conn_req *r)
+{
+    if (!r->held)
+        return;
+    r->uri[r->path_len] = r->has_query ? '?' : '\0';
+    mu_principal_release(&r->principal);
+    mu_query_release(&r->req.query);
+    mu_free(r->pstore);
+    r->pstore = NULL;
+    r->held = 0;
+}
+
+/*
+ * Answer with what a handler (or a continuation) made: a status out of
+ * range becomes a 500, an error without a body gets one, an error of an
+ * HTML route becomes an error page; then the request's state is released.
+ */
+static enum MHD_Result finish(struct mu_http_server *srv, struct MHD_Connection *c,
+                              struct conn_req *r, struct mu_http_resp *resp, int status,
+                              int from_handler)
+{
+    struct mu_http_req *req = &r->req;
+    if (from_handler) {
+        if (status < 100 || status > 599) {
+            mu_log(MU_LOG_ERROR, "http", "rid=%s handler for '%s %s' returned status %d",
+                   r->rid, r->route->method, r->route->pattern, status);
+            mu_http_resp_release(resp);
+            status =
+                mu_http_resp_error(resp, 500, NULL, "internal error (request id %s)", r->rid);
+        } else if (status >= 400 && !resp->body) {
+            status = mu_http_resp_error(resp, status, NULL, "%s", mu_http_status_reason(status));
+        }
+    }
+    /* Browsers get error pages, not JSON, from HTML routes (pages.c). */
+    if ((r->route->flags & MU_ROUTE_HTML) && status >= 400 &&
+        (!resp->content_type || strncmp(resp->content_type, "text/html", 9) != 0))
+        status = mu_http_page_error(req, resp, srv->env,
+                                    req->principal ? req->principal
+                                    : r->principal.name[0] ? &r->principal
+                                                           : NULL,
+                                    status);
+    release_held(r);
+    return send_resp(c, r, resp, status);
+}
+
+/*
+ * After the handler of @p r returned MU_HTTP_DEFERRED: when the result has
+ * come, run the continuation and answer; else suspend the connection until
+ * it does (the resumed connection comes back here through on_request).
+ */
+static enum MHD_Result send_deferred(struct mu_http_server *srv, struct MHD_Connection *c,
+                                     struct conn_req *r)
+{
+    struct mu_http_deferred *d = r->deferred;
+    void *result = NULL;
+    mu_http_result_free_fn *free_fn = NULL;
+    int done = 0;
+    pthread_mutex_lock(&d->lock);
+    if (d->done) {
+        result = d->result;
+        free_fn = d->free_fn;
+        d->result = NULL;
+        d->free_fn = NULL;
+        d->suspended = 0;
+        done = 1;
+    } else if (!d->suspended) {
+        MHD_suspend_connection(c);
+        d->suspended = 1;
+    }
+    pthread_mutex_unlock(&d->lock);
+    if (!done)
+        return MHD_YES;
+    struct mu_http_resp resp;
+    mu_http_resp_init(&resp);
+    int status = d->cont(&r->req, &resp, srv->env, result);
+    if (free_fn)
+        free_fn(result);
+    return finish(srv, c, r, &resp, status, 1);
+}
+
 static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connection *c,
                                 struct conn_req *r, const char *method)
 {
-    struct mu_http_req req;
+    struct mu_http_req *req = &r->req;
     struct mu_http_resp resp;
-    struct mu_principal principal;
     struct mu_error err = {0};
-    char *pstore = NULL;
     int bad = -1;
     int status;
 
-    memset(&req, 0, sizeof(req));
-    memset(&principal, 0, sizeof(principal));
-    mu_query_init(&req.query);
+    memset(req, 0, sizeof(*req));
+    memset(&r->principal, 0, sizeof(r->principal));
+    mu_query_init(&req->query);
     mu_http_resp_init(&resp);
-    req.method = method;
-    req.rid = r->rid;
-    req.conn = c;
-    req.state = r;
-    req.route_flags = r->route->flags;
-    req.body = r->body;
-    req.body_len = r->body_len;
+    req->method = method;
+    req->rid = r->rid;
+    req->conn = c;
+    req->state = r;
+    req->route_flags = r->route->flags;
+    req->body = r->body;
+    req->body_len = r->body_len;
 
-    int has_query = r->uri[r->path_len] == '?';
-    const char *query = has_query ? r->uri + r->path_len + 1 : "";
-    enum mu_err rc = mu_query_parse(&req.query, query, strlen(query), &err);
+    r->has_query = r->uri[r->path_len] == '?';
+    const char *query = r->has_query ? r->uri + r->path_len + 1 : "";
+    enum mu_err rc = mu_query_parse(&req->query, query, strlen(query), &err);
     r->uri[r->path_len] = '\0'; /* the path alone from here on */
-    req.path = r->uri;
-    if (rc) {
-        status = mu_http_resp_from_err(&resp, rc, &err, r->rid);
-        goto send;
-    }
-    pstore = decode_params(r, &req, &bad);
-    if (!pstore) {
-        status = mu_http_resp_from_err(&resp, MU_ENOMEM, NULL, r->rid);
-        goto send;
-    }
+    r->held = 1;
+    req->path = r->uri;
+    if (rc)
+        return finish(srv, c, r, &resp, mu_http_resp_from_err(&resp, rc, &err, r->rid), 0);
+    r->pstore = decode_params(r, req, &bad);
+    if (!r->pstore)
+        return finish(srv, c, r, &resp, mu_http_resp_from_err(&resp, MU_ENOMEM, NULL, r->rid),
+                      0);
     if (bad >= 0) {
         char name[64];
         snprintf(name, sizeof(name), "%.*s", (int)r->params.v[bad].name_len,
@@ -697,42 +756,18 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
         status = mu_http_resp_error(&resp, 400, name,
                                     "path parameter '%s' is not valid percent-encoded UTF-8",
                                     name);
-        goto send;
+        return finish(srv, c, r, &resp, status, 0);
     }
     /* Who is calling, CSRF, and whether their role may use the route. */
-    status = mu_http_authenticate(srv->env, r->route, &req, &resp, &principal);
+    status = mu_http_authenticate(srv->env, r->route, req, &resp, &r->principal);
     if (status)
-        goto send;
-    status = r->route->handler(&req, &resp, srv->env);
-    if (status == MU_HTTP_DEFERRED && r->deferred && !(r->route->flags & MU_ROUTE_HTML)) {
-        r->uri[r->path_len] = has_query ? '?' : '\0';
-        mu_principal_release(&principal);
-        mu_query_release(&req.query);
-        mu_free(pstore);
+        return finish(srv, c, r, &resp, status, 0);
+    status = r->route->handler(req, &resp, srv->env);
+    if (status == MU_HTTP_DEFERRED && r->deferred) {
         mu_http_resp_release(&resp);
-        return send_deferred(c, r);
+        return send_deferred(srv, c, r); /* the request's state stays held */
     }
-    if (status < 100 || status > 599) {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s handler for '%s %s' returned status %d", r->rid,
-               r->route->method, r->route->pattern, status);
-        mu_http_resp_release(&resp);
-        status = mu_http_resp_error(&resp, 500, NULL, "internal error (request id %s)", r->rid);
-    } else if (status >= 400 && !resp.body) {
-        status = mu_http_resp_error(&resp, status, NULL, "%s", mu_http_status_reason(status));
-    }
-send:
-    /* Browsers get error pages, not JSON, from HTML routes (pages.c). */
-    if ((r->route->flags & MU_ROUTE_HTML) && status >= 400 &&
-        (!resp.content_type || strncmp(resp.content_type, "text/html", 9) != 0))
-        status = mu_http_page_error(&req, &resp, srv->env,
-                                    req.principal ? req.principal
-                                                  : principal.name[0] ? &principal : NULL,
-                                    status);
-    r->uri[r->path_len] = has_query ? '?' : '\0';
-    mu_principal_release(&principal);
-    mu_query_release(&req.query);
-    mu_free(pstore);
-    return send_resp(c, r, &resp, status);
+    return finish(srv, c, r, &resp, status, 1);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -763,8 +798,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->responded)
         return MHD_YES;
-    if (r->deferred) /* resumed: the answer has come */
-        return send_deferred(c, r);
+    if (r->deferred) /* resumed: the result has come */
+        return send_deferred(srv, c, r);
     if (r->too_large) {
         char msg[64];
         snprintf(msg, sizeof(msg), "request body larger than %d bytes", MU_HTTP_BODY_MAX);
