@@ -9,6 +9,7 @@
  * src/app/case.c.
  */
 #include "cases.h"
+#include "registers.h"
 
 #include <muster/account.h>
 #include <muster/date.h>
@@ -24,40 +25,73 @@ enum mu_err mu_http_case_keyring(struct mu_store *s, struct mu_case_keyring *kr,
                                  struct mu_error *err)
 {
     char path[4200];
+    if (!s)
+        return mu_error_set(err, MU_ESTORE, "no database");
     enum mu_err rc = mu_store_case_keyfile(s, getenv("MUSTER_KEY_FILE"), path, sizeof(path), err);
     if (rc == MU_OK)
         rc = mu_case_keyfile_load(path, kr, err);
     return rc;
 }
 
-int mu_http_case_json_text(struct mu_http_resp *resp, int status, char *text)
+enum mu_err mu_http_case_register(struct mu_http_env *env, struct mu_store *s,
+                                  const struct mu_actor *a, const struct mu_case_input *in,
+                                  int64_t *id, struct mu_error *err)
 {
-    mu_free(resp->body);
-    resp->body = text;
-    resp->body_len = strlen(text);
-    resp->content_type = "application/json";
-    resp->status = status;
-    return status;
+    struct mu_case_keyring kr;
+    enum mu_err rc = mu_http_case_keyring(s, &kr, err);
+    if (rc == MU_OK) {
+        rc = mu_app_case_register(s, a, &kr, env->calendar, in, id, NULL, err);
+        mu_case_keyring_wipe(&kr);
+    }
+    return rc;
 }
 
-static int text_body(struct mu_http_resp *resp, char *text, const char *ctype)
+int64_t mu_http_case_parse_id(const char *s)
+{
+    char *end = NULL;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    return !s || end == s || *end || v < 1 ? 0 : v;
+}
+
+/* @p text (owned, mu_free) as the response body of type @p ctype with @p status. */
+static int text_body(struct mu_http_resp *resp, int status, char *text, const char *ctype)
 {
     mu_free(resp->body);
     resp->body = text;
     resp->body_len = strlen(text);
     resp->content_type = ctype;
-    resp->status = 200;
-    return 200;
+    resp->status = status;
+    return status;
 }
 
+int mu_http_case_json_text(struct mu_http_resp *resp, int status, char *text)
+{
+    return text_body(resp, status, text, "application/json");
+}
+
+/* Answer a use case's result: its error when @p rc is set, else @p text as by text_body(). */
+static int answer_text(struct mu_http_req *req, struct mu_http_resp *resp, enum mu_err rc,
+                       const struct mu_error *err, int status, char *text, const char *ctype)
+{
+    if (rc) {
+        mu_free(text);
+        return mu_http_resp_from_err(resp, rc, err, req->rid);
+    }
+    return text_body(resp, status, text, ctype);
+}
+
+int mu_http_case_answer(struct mu_http_req *req, struct mu_http_resp *resp, enum mu_err rc,
+                        const struct mu_error *err, int status, char *text)
+{
+    return answer_text(req, resp, rc, err, status, text, "application/json");
+}
+
+/* The path's case id into *id; 0, or 404 with the response set ("no case 'x'", field "id"). */
 static int case_id(struct mu_http_req *req, struct mu_http_resp *resp, int64_t *id)
 {
     const char *s = mu_http_req_param(req, "id");
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || end == s || *end || v < 1)
+    if (!(*id = mu_http_case_parse_id(s)))
         return mu_http_resp_error(resp, 404, "id", "no case '%.40s'", s ? s : "");
-    *id = v;
     return 0;
 }
 
@@ -110,13 +144,6 @@ static int jlist(json_t *o, const char *key, const char **out, size_t *n, struct
     return 0;
 }
 
-static struct mu_actor actor_of(const struct mu_http_req *req)
-{
-    struct mu_actor a = {.name = req->principal ? req->principal->name : "api",
-                         .now_ms = mu_http_now_ms()};
-    return a;
-}
-
 static int may_see_identity(const struct mu_http_req *req)
 {
     return req->principal &&
@@ -141,9 +168,7 @@ int h_cases_list(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
     enum mu_err rc = s ? mu_app_case_list(s, &f, MU_CASE_JSON, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
+    return mu_http_case_answer(req, resp, rc, &err, 200, out);
 }
 
 int h_cases_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -176,27 +201,18 @@ int h_cases_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
         json_decref(body);
         return st;
     }
-    struct mu_actor a = actor_of(req);
-    struct mu_case_keyring kr;
+    struct mu_actor a = mu_http_reg_actor(req);
     int64_t id = 0;
     char *out = NULL;
     struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc =
-        s ? mu_http_case_keyring(s, &kr, &err) : mu_error_set(&err, MU_ESTORE, "no database");
-    if (rc == MU_OK) {
-        rc = mu_app_case_register(s, &a, &kr, env->calendar, &in, &id, NULL, &err);
-        mu_case_keyring_wipe(&kr);
-    }
+    enum mu_err rc = mu_http_case_register(env, s, &a, &in, &id, &err);
     if (rc == MU_OK)
         rc = mu_app_case_show_json(s, &a, NULL, id, NULL, &out, &err);
     mu_http_store_release(env);
     json_decref(body);
     if (rc == MU_ENOTFOUND && !id)
-        rc = err.code = MU_EINTERNAL;
-            /* no key file: a setup fault */ /* no key file: a setup fault */
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 201, out);
+        rc = err.code = MU_EINTERNAL; /* no key file: a setup fault */
+    return mu_http_case_answer(req, resp, rc, &err, 201, out);
 }
 
 int h_cases_due(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -213,9 +229,7 @@ int h_cases_due(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
     enum mu_err rc = s ? mu_app_case_due(s, today, (int)(secs / 86400), MU_CASE_JSON, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
+    return mu_http_case_answer(req, resp, rc, &err, 200, out);
 }
 
 int h_cases_stats(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -227,9 +241,7 @@ int h_cases_stats(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
     enum mu_err rc = s ? mu_app_case_stats(s, MU_CASE_JSON, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
+    return mu_http_case_answer(req, resp, rc, &err, 200, out);
 }
 
 int h_cases_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -240,17 +252,16 @@ int h_cases_get(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
     int st;
     if ((st = case_id(req, resp, &id)))
         return st;
-    struct mu_actor a = actor_of(req);
+    struct mu_actor a = mu_http_reg_actor(req);
     char *out = NULL;
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_app_case_show_json(s, &a, NULL, id, NULL, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
+    return mu_http_case_answer(req, resp, rc, &err, 200, out);
 }
 
+/* The ?format= of a case document into *fmt: html (the default) or md; 0 or the 400 set. */
 static int doc_format(struct mu_http_req *req, struct mu_http_resp *resp, enum mu_case_format *fmt)
 {
     const char *f = qget(req, "format");
@@ -263,6 +274,12 @@ static int doc_format(struct mu_http_req *req, struct mu_http_resp *resp, enum m
     return 0;
 }
 
+/* The media type of a case document in @p fmt. */
+static const char *doc_type(enum mu_case_format fmt)
+{
+    return fmt == MU_CASE_HTML ? "text/html; charset=utf-8" : "text/markdown; charset=utf-8";
+}
+
 int h_cases_handover(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
@@ -272,17 +289,13 @@ int h_cases_handover(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     int st;
     if ((st = case_id(req, resp, &id)) || (st = doc_format(req, resp, &fmt)))
         return st;
-    struct mu_actor a = actor_of(req);
+    struct mu_actor a = mu_http_reg_actor(req);
     char *out = NULL;
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_app_case_handover(s, &a, id, fmt, &out, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return text_body(resp, out,
-                     fmt == MU_CASE_HTML ? "text/html; charset=utf-8"
-                                         : "text/markdown; charset=utf-8");
+    return answer_text(req, resp, rc, &err, 200, out, doc_type(fmt));
 }
 
 int h_cases_notice(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -295,7 +308,7 @@ int h_cases_notice(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx
     if ((st = case_id(req, resp, &id)) || (st = doc_format(req, resp, &fmt)))
         return st;
     const char *kind = mu_http_req_param(req, "kind");
-    struct mu_actor a = actor_of(req);
+    struct mu_actor a = mu_http_reg_actor(req);
     struct mu_case_keyring kr;
     int have_key = 0;
     char *out = NULL;
@@ -309,11 +322,7 @@ int h_cases_notice(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx
     mu_http_store_release(env);
     if (have_key)
         mu_case_keyring_wipe(&kr);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return text_body(resp, out,
-                     fmt == MU_CASE_HTML ? "text/html; charset=utf-8"
-                                         : "text/markdown; charset=utf-8");
+    return answer_text(req, resp, rc, &err, 200, out, doc_type(fmt));
 }
 
 static int reveal(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_http_env *env,
@@ -327,20 +336,17 @@ static int reveal(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_
     if (!reason || !*reason)
         return mu_http_resp_error(resp, 400, "reason",
                                   "a reason is required to reveal the complainant's identity");
-    struct mu_actor a = actor_of(req);
+    struct mu_actor a = mu_http_reg_actor(req);
     struct mu_case_keyring kr;
     char *out = NULL;
     struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc =
-        s ? mu_http_case_keyring(s, &kr, &err) : mu_error_set(&err, MU_ESTORE, "no database");
+    enum mu_err rc = mu_http_case_keyring(s, &kr, &err);
     if (rc == MU_OK) {
         rc = mu_app_case_show_json(s, &a, &kr, id, reason, &out, &err);
         mu_case_keyring_wipe(&kr);
     }
     mu_http_store_release(env);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
+    return mu_http_case_answer(req, resp, rc, &err, 200, out);
 }
 
 int h_cases_action(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -399,7 +405,7 @@ int h_cases_action(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx
         json_decref(body);
         return st;
     }
-    struct mu_actor a = actor_of(req);
+    struct mu_actor a = mu_http_reg_actor(req);
     char *out = NULL;
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_app_case_step(s, &a, env->calendar, id, &step, &err)
@@ -408,7 +414,5 @@ int h_cases_action(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx
         rc = mu_app_case_show_json(s, &a, NULL, id, NULL, &out, &err);
     mu_http_store_release(env);
     json_decref(body);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
+    return mu_http_case_answer(req, resp, rc, &err, 200, out);
 }

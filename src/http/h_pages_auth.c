@@ -9,7 +9,6 @@
 #include "web.h"
 
 #include <muster/account.h>
-#include <muster/log.h>
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
@@ -27,17 +26,8 @@ static const char *field(const struct mu_query *form, const char *name)
     return v;
 }
 
-/* Parse the form body; on failure the error page is set and its status returned. */
-static int read_form(struct mu_webpage *pg, struct mu_query *form)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_http_req_form(pg->req, form, &err);
-    if (!rc)
-        return 0;
-    if (rc == MU_ENOMEM)
-        return mu_web_error(pg, 500, NULL);
-    return mu_web_error(pg, strcmp(err.field, "Content-Type") == 0 ? 415 : 400, "form.invalid");
-}
+/* The session forms answer a body that is not a form 415, and running out of memory 500. */
+#define FORM_FLAGS (MU_WEB_POST_415 | MU_WEB_POST_OOM_500)
 
 static int login_page(struct mu_webpage *pg, const char *next, const char *username, int status,
                       const char *msg_key)
@@ -64,19 +54,17 @@ int h_page_login_get(struct mu_http_req *req, struct mu_http_resp *resp, void *c
 int h_page_login_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_webpage pg;
-    struct mu_query form;
+    struct mu_web_post p;
     struct mu_error err = {0};
     int st;
 
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
-    if ((st = read_form(&pg, &form)))
+    mu_web_post_begin(&p, req, resp, ctx);
+    if ((st = mu_web_post_read(&p, FORM_FLAGS)))
         goto out;
-    const char *user = field(&form, "username"), *pw = field(&form, "password");
-    const char *next = field(&form, "next");
+    const char *user = field(&p.form, "username"), *pw = field(&p.form, "password");
+    const char *next = field(&p.form, "next");
     if (!user || !*user || !pw || !*pw) {
-        st = login_page(&pg, next, user, 401, "login.error");
+        st = login_page(&p.pg, next, user, 401, "login.error");
         goto out;
     }
     char addr[64];
@@ -89,13 +77,12 @@ int h_page_login_post(struct mu_http_req *req, struct mu_http_resp *resp, void *
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_auth_store_release(env);
     if (rc == MU_ELIMIT) {
-        st = login_page(&pg, next, user, 429, "login.throttled");
+        st = login_page(&p.pg, next, user, 429, "login.throttled");
     } else if (rc == MU_EINVAL) {
-        st = login_page(&pg, next, user, 401,
+        st = login_page(&p.pg, next, user, 401,
                         strstr(err.msg, "is disabled") ? "login.disabled" : "login.error");
     } else if (rc) {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s login failed: %s", req->rid, err.msg);
-        st = mu_web_error(&pg, 500, NULL);
+        st = mu_web_fail(&p.pg, "login failed", &err);
     } else {
         long max_age = (long)((sess.expires_at - now) / 1000);
         st = mu_http_resp_session_cookie(resp, env, sess.id, max_age > 0 ? max_age : 0);
@@ -104,26 +91,22 @@ int h_page_login_post(struct mu_http_req *req, struct mu_http_resp *resp, void *
         sodium_memzero(&sess, sizeof(sess));
     }
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_post_end(&p, st);
 }
 
 int h_page_logout_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_query form;
-    struct mu_webpage pg;
+    struct mu_web_post p;
     int st = 0;
 
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
+    mu_web_post_begin(&p, req, resp, ctx);
     if (req->principal) {
         /* A public route: the CSRF check is ours (a forged logout is a nuisance). */
-        if ((st = read_form(&pg, &form)))
+        if ((st = mu_web_post_read(&p, FORM_FLAGS)))
             goto out;
-        if (!mu_http_csrf_ok(req, field(&form, MU_HTTP_CSRF_FIELD))) {
-            st = mu_web_error(&pg, 403, "form.csrf");
+        if (!mu_http_csrf_ok(req, field(&p.form, MU_HTTP_CSRF_FIELD))) {
+            st = mu_web_error(&p.pg, 403, "form.csrf");
             goto out;
         }
         const char *sid = mu_http_req_cookie(req, MU_HTTP_SESSION_COOKIE);
@@ -132,8 +115,7 @@ int h_page_logout_post(struct mu_http_req *req, struct mu_http_resp *resp, void 
         enum mu_err rc = s && sid ? mu_auth_logout(s, sid, mu_http_now_ms(), &err) : MU_OK;
         mu_http_store_release(env);
         if (rc) {
-            mu_log(MU_LOG_ERROR, "http", "rid=%s logout failed: %s", req->rid, err.msg);
-            st = mu_web_error(&pg, 500, NULL);
+            st = mu_web_fail(&p.pg, "logout failed", &err);
             goto out;
         }
     }
@@ -141,9 +123,7 @@ int h_page_logout_post(struct mu_http_req *req, struct mu_http_resp *resp, void 
     if (!st)
         st = mu_web_redirect(resp, "/login");
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_post_end(&p, st);
 }
 
 /* Where to go back to after the language switch: the form's `next`, else the
@@ -170,23 +150,21 @@ static const char *back_to(const struct mu_http_req *req, const char *next)
 int h_page_lang_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_query form;
-    struct mu_webpage pg;
+    struct mu_web_post post;
     struct mu_error err = {0};
     int st;
 
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
-    if ((st = read_form(&pg, &form)))
+    mu_web_post_begin(&post, req, resp, ctx);
+    if ((st = mu_web_post_read(&post, FORM_FLAGS)))
         goto out;
-    const char *lang = field(&form, "lang");
+    const char *lang = field(&post.form, "lang");
     if (!lang || !mu_lang_valid(lang)) {
-        st = mu_web_error(&pg, 400, "lang.error");
+        st = mu_web_error(&post.pg, 400, "lang.error");
         goto out;
     }
     const struct mu_principal *p = req->principal;
-    if (p && !mu_http_csrf_ok(req, field(&form, MU_HTTP_CSRF_FIELD))) {
-        st = mu_web_error(&pg, 403, "form.csrf");
+    if (p && !mu_http_csrf_ok(req, field(&post.form, MU_HTTP_CSRF_FIELD))) {
+        st = mu_web_error(&post.pg, 403, "form.csrf");
         goto out;
     }
     if (p && p->via == MU_AUTH_SESSION) {
@@ -196,9 +174,7 @@ int h_page_lang_post(struct mu_http_req *req, struct mu_http_resp *resp, void *c
                            : mu_error_set(&err, MU_ESTORE, "no database");
         mu_http_store_release(env);
         if (rc) {
-            mu_log(MU_LOG_ERROR, "http", "rid=%s cannot store the language: %s", req->rid,
-                   err.msg);
-            st = mu_web_error(&pg, 500, NULL);
+            st = mu_web_fail(&post.pg, "cannot store the language", &err);
             goto out;
         }
     }
@@ -207,9 +183,7 @@ int h_page_lang_post(struct mu_http_req *req, struct mu_http_resp *resp, void *c
              LANG_COOKIE_MAX_AGE, env->tls ? "; Secure" : "");
     if ((st = mu_http_resp_header(resp, "Set-Cookie", cookie)))
         goto out;
-    st = mu_web_redirect(resp, back_to(req, field(&form, "next")));
+    st = mu_web_redirect(resp, back_to(req, field(&post.form, "next")));
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_post_end(&post, st);
 }

@@ -11,11 +11,11 @@
  * The work is done by src/app/case.c through muster/case.h.
  */
 #include "cases.h"
+#include "registers.h"
 #include "web.h"
 
 #include <muster/account.h>
 #include <muster/date.h>
-#include <muster/log.h>
 #include <muster/mem.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,22 +31,6 @@ static const char *const STATES[] = {
 static const char *const CHANNELS[] = {"letter", "visit", "phone", "online", "hotline", "transfer"};
 static const char *const OPS[] = {"accept", "reject", "assign", "note",
                                   "extend", "reply",  "review", "close"};
-
-/* The catalogue text of "PREFIX.NAME". */
-static const char *label(const struct mu_webpage *pg, const char *prefix, const char *name)
-{
-    char key[96];
-    snprintf(key, sizeof(key), "%s.%s", prefix, name ? name : "");
-    return mu_web_t(pg, key);
-}
-
-static const char *field(const struct mu_query *q, const char *name)
-{
-    const char *v = NULL;
-    if (mu_query_get(q, name, &v, NULL) != MU_OK || (v && !*v))
-        return NULL;
-    return v;
-}
 
 static int can_write(const struct mu_http_req *req)
 {
@@ -77,9 +61,113 @@ static json_t *options(const struct mu_webpage *pg, const char *prefix, const ch
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "value", values[i], "label",
-                                           label(pg, prefix, values[i]), "selected",
+                                           mu_web_label(pg, prefix, values[i]), "selected",
                                            selected && strcmp(selected, values[i]) == 0));
     return a;
+}
+
+/* The label of member @p key of @p o, a value under catalogue @p prefix, as a JSON string. */
+static json_t *member_label(const struct mu_webpage *pg, const char *prefix, json_t *o,
+                            const char *key)
+{
+    return json_string(mu_web_label(pg, prefix, json_string_value(json_object_get(o, key))));
+}
+
+/* The JSON a use case made (@p text, owned, freed here) when it returned MU_OK; else NULL. */
+static json_t *use_case_doc(enum mu_err rc, char *text)
+{
+    if (rc) {
+        mu_free(text);
+        return NULL;
+    }
+    return mu_web_reg_doc(text);
+}
+
+/* The 404 page of a case that is not there. */
+static int not_found(struct mu_webpage *pg)
+{
+    return mu_web_error(pg, 404, "cases.error.not_found");
+}
+
+/* Answer a good post: 303 to the page of case @p id. */
+static int to_case(struct mu_webpage *pg, int64_t id)
+{
+    char loc[64];
+    snprintf(loc, sizeof(loc), "/cases/%lld", (long long)id);
+    return mu_web_redirect(pg->resp, loc);
+}
+
+/*
+ * What a refused post shows above its form: catalogue text @p key with the
+ * use case's message, naming its field (@p dflt when it names none).
+ */
+static json_t *form_error(struct mu_webpage *pg, const struct mu_error *err, const char *dflt,
+                          const char *key)
+{
+    return json_pack("{s:s, s:o}", "field", err->field[0] ? err->field : dflt, "text",
+                     mu_web_fmt(pg, key, "detail", err->msg));
+}
+
+/* A form post to an officers' case page being answered (caller-allocated). */
+struct case_post {
+    struct mu_web_post web;
+    struct mu_error err;                  /* OUT of the use case: what it refused */
+    char *units_buf;                      /* owned: the posted "units", split in place */
+    const char *units[MU_CASE_MAX_UNITS]; /* the units named, borrowed from units_buf */
+    size_t nunits;
+};
+
+/* Begin answering a case form post; always end with case_post_end(). */
+static void case_post_begin(struct case_post *cp, struct mu_http_req *req,
+                            struct mu_http_resp *resp, void *ctx)
+{
+    memset(cp, 0, sizeof(*cp));
+    mu_web_post_begin(&cp->web, req, resp, ctx);
+}
+
+/*
+ * The 404 page unless @p found (the path names a case to post to); else
+ * read the posted form and split its "units" at commas and blanks. Returns
+ * 0 to go on, or the status of the error page made (404, 400, 500).
+ */
+static int case_post_read(struct case_post *cp, int found)
+{
+    if (!found)
+        return not_found(&cp->web.pg);
+    int st = mu_web_post_read(&cp->web, 0);
+    if (st)
+        return st;
+    const char *v = mu_web_reg_opt(&cp->web.form, "units");
+    cp->units_buf = mu_strdup(v ? v : "");
+    if (!cp->units_buf)
+        return mu_web_error(&cp->web.pg, 500, NULL);
+    cp->nunits = split(cp->units_buf, cp->units, MU_CASE_MAX_UNITS);
+    return 0;
+}
+
+/* Release what @p cp holds and end its page; returns @p status. */
+static int case_post_end(struct case_post *cp, int status)
+{
+    mu_free(cp->units_buf);
+    return mu_web_post_end(&cp->web, status);
+}
+
+/* The posted day @p name ("YYYY-MM-DD") into *day; today when it is absent. */
+static enum mu_err form_day(const struct mu_query *form, const char *name, int32_t *day,
+                            struct mu_error *err)
+{
+    const char *v = mu_web_reg_opt(form, name);
+    if (!v) {
+        *day = mu_web_today();
+        return MU_OK;
+    }
+    return mu_date_parse(v, strlen(v), day, err);
+}
+
+/* The path's case id, or 0 when it is not a positive number. */
+static int64_t page_id(struct mu_http_req *req)
+{
+    return mu_http_case_parse_id(mu_http_req_param(req, "id"));
 }
 
 /* ---------------------------------------------------------------- /cases */
@@ -98,33 +186,24 @@ static int list_page(struct mu_webpage *pg, int status, const char *state, json_
     if (rc == MU_OK)
         rc = mu_app_case_due(s, today, 3, MU_CASE_JSON, &due, &err);
     mu_http_store_release(env);
-    json_t *cases = rc == MU_OK ? json_loads(list, 0, NULL) : NULL;
-    json_t *dues = rc == MU_OK ? json_loads(due, 0, NULL) : NULL;
-    mu_free(list);
-    mu_free(due);
+    json_t *cases = use_case_doc(rc, list);
+    json_t *dues = use_case_doc(rc, due);
     if (!cases || !dues) {
-        if (rc)
-            mu_log(MU_LOG_ERROR, "http", "rid=%s cannot list cases: %s", pg->req->rid, err.msg);
         json_decref(cases);
         json_decref(dues);
-        return mu_web_error(pg, 500, NULL);
+        json_decref(form);
+        json_decref(form_error);
+        return rc ? mu_web_fail(pg, "cannot list cases", &err) : mu_web_error(pg, 500, NULL);
     }
     size_t i;
     json_t *c;
     json_array_foreach(cases, i, c)
     {
-        json_object_set_new(
-            c, "state_label",
-            json_string(label(pg, "cases.state", json_string_value(json_object_get(c, "state")))));
-        json_object_set_new(c, "channel_label",
-                            json_string(label(pg, "cases.channel",
-                                              json_string_value(json_object_get(c, "channel")))));
+        json_object_set_new(c, "state_label", member_label(pg, "cases.state", c, "state"));
+        json_object_set_new(c, "channel_label", member_label(pg, "cases.channel", c, "channel"));
     }
     json_array_foreach(dues, i, c)
-    {
-        const char *k = json_string_value(json_object_get(c, "due_kind"));
-        json_object_set_new(c, "due_kind_label", json_string(label(pg, "cases.deadline", k)));
-    }
+        json_object_set_new(c, "due_kind_label", member_label(pg, "cases.deadline", c, "due_kind"));
     mu_web_set(pg, "title", json_string(mu_web_t(pg, "cases.title")));
     mu_web_set(pg, "page_title", json_string(mu_web_t(pg, "cases.title")));
     mu_web_set(pg, "due_any", json_boolean(json_array_size(dues) > 0));
@@ -164,79 +243,52 @@ int h_page_cases(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 int h_page_cases_add(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    char *units_buf = NULL;
-    const char *units[MU_CASE_MAX_UNITS];
+    struct case_post cp;
     int st;
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
-    if (mu_http_req_form(req, &form, &err)) {
-        st = mu_web_error(&pg, 400, "form.invalid");
+    case_post_begin(&cp, req, resp, ctx);
+    if ((st = case_post_read(&cp, 1)))
         goto out;
-    }
-    struct mu_case_input in = {.subject = field(&form, "subject"),
-                               .channel = field(&form, "channel"),
-                               .description = field(&form, "description"),
-                               .category = field(&form, "category"),
-                               .place = field(&form, "place"),
-                               .name = field(&form, "name"),
-                               .phone = field(&form, "phone"),
-                               .address = field(&form, "address"),
-                               .id_number = field(&form, "id_number"),
-                               .units = units};
-    const char *received = field(&form, "received");
-    units_buf = mu_strdup(field(&form, "units") ? field(&form, "units") : "");
-    if (!units_buf) {
-        st = mu_web_error(&pg, 500, NULL);
-        goto out;
-    }
-    in.nunits = split(units_buf, units, MU_CASE_MAX_UNITS);
-    enum mu_err rc = MU_OK;
-    if (!received)
-        in.received = mu_web_today();
-    else
-        rc = mu_date_parse(received, strlen(received), &in.received, &err);
-    struct mu_case_keyring kr;
+    struct mu_webpage *pg = &cp.web.pg;
+    const struct mu_query *form = &cp.web.form;
+    struct mu_case_input in = {.subject = mu_web_reg_opt(form, "subject"),
+                               .channel = mu_web_reg_opt(form, "channel"),
+                               .description = mu_web_reg_opt(form, "description"),
+                               .category = mu_web_reg_opt(form, "category"),
+                               .place = mu_web_reg_opt(form, "place"),
+                               .name = mu_web_reg_opt(form, "name"),
+                               .phone = mu_web_reg_opt(form, "phone"),
+                               .address = mu_web_reg_opt(form, "address"),
+                               .id_number = mu_web_reg_opt(form, "id_number"),
+                               .units = cp.units,
+                               .nunits = cp.nunits};
     int64_t id = 0;
-    struct mu_actor a = {req->principal->name, mu_http_now_ms()};
+    enum mu_err rc = form_day(form, "received", &in.received, &cp.err);
     if (rc == MU_OK) {
+        struct mu_actor a = mu_http_reg_actor(req);
         struct mu_store *s = mu_http_store_acquire(env);
-        rc = s ? mu_http_case_keyring(s, &kr, &err) : mu_error_set(&err, MU_ESTORE, "no database");
-        if (rc == MU_OK) {
-            rc = mu_app_case_register(s, &a, &kr, env->calendar, &in, &id, NULL, &err);
-            mu_case_keyring_wipe(&kr);
-        }
+        rc = mu_http_case_register(env, s, &a, &in, &id, &cp.err);
         mu_http_store_release(env);
     }
     if (rc == MU_OK) {
-        char loc[64];
-        snprintf(loc, sizeof(loc), "/cases/%lld", (long long)id);
-        st = mu_web_redirect(resp, loc);
+        st = to_case(pg, id);
         goto out;
     }
     if (rc != MU_EINVAL) {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s cannot register a case: %s", req->rid, err.msg);
-        st = mu_web_error(&pg, 500, NULL);
+        st = mu_web_fail(pg, "cannot register a case", &cp.err);
         goto out;
     }
     /* Echo the matter, never the identity. */
+    const char *received = mu_web_reg_opt(form, "received"), *u = mu_web_reg_opt(form, "units");
     json_t *echo = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "subject",
                              in.subject ? in.subject : "", "channel", in.channel ? in.channel : "",
                              "description", in.description ? in.description : "", "category",
                              in.category ? in.category : "", "place", in.place ? in.place : "",
-                             "units", field(&form, "units") ? field(&form, "units") : "");
+                             "units", u ? u : "");
     if (received)
         json_object_set_new(echo, "received", json_string(received));
-    st = list_page(&pg, 400, NULL, echo,
-                   json_pack("{s:s, s:o}", "field", err.field[0] ? err.field : "subject", "text",
-                             mu_web_fmt(&pg, "cases.error.form", "detail", err.msg)));
+    st = list_page(pg, 400, NULL, echo, form_error(pg, &cp.err, "subject", "cases.error.form"));
 out:
-    mu_free(units_buf);
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return case_post_end(&cp, st);
 }
 
 /* ---------------------------------------------------------------- /cases/{id} */
@@ -246,21 +298,15 @@ static int case_page(struct mu_webpage *pg, int status, int64_t id, json_t *form
     struct mu_http_env *env = pg->env;
     struct mu_error err = {0};
     char *text = NULL;
-    struct mu_actor a = {pg->req->principal->name, mu_http_now_ms()};
+    struct mu_actor a = mu_http_reg_actor(pg->req);
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_app_case_show_json(s, &a, NULL, id, NULL, &text, &err)
                        : mu_error_set(&err, MU_ESTORE, "no database");
     mu_http_store_release(env);
-    if (rc == MU_ENOTFOUND) {
-        json_decref(form_error);
-        return mu_web_error(pg, 404, "cases.error.not_found");
-    }
-    json_t *c = rc == MU_OK ? json_loads(text, 0, NULL) : NULL;
-    mu_free(text);
+    json_t *c = use_case_doc(rc, text);
     if (!c) {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s cannot show a case: %s", pg->req->rid, err.msg);
         json_decref(form_error);
-        return mu_web_error(pg, 500, NULL);
+        return rc == MU_ENOTFOUND ? not_found(pg) : mu_web_fail(pg, "cannot show a case", &err);
     }
     const char *state = json_string_value(json_object_get(c, "state"));
     const char *due_kind = json_string_value(json_object_get(c, "due_kind"));
@@ -275,8 +321,9 @@ static int case_page(struct mu_webpage *pg, int status, int64_t id, json_t *form
         int current = due_kind && strcmp(due_kind, kinds[i]) == 0;
         json_array_append_new(dl,
                               json_pack("{s:s, s:s, s:s, s:b, s:b}", "kind", kinds[i], "label",
-                                        label(pg, "cases.deadline", kinds[i]), "date", d, "current",
-                                        current, "overdue", current && strcmp(d, today) < 0));
+                                        mu_web_label(pg, "cases.deadline", kinds[i]), "date", d,
+                                        "current", current, "overdue",
+                                        current && strcmp(d, today) < 0));
     }
     json_t *notices = json_array();
     static const char *const nk[] = {"accept", "reject", "extend", "reply"};
@@ -288,11 +335,11 @@ static int case_page(struct mu_webpage *pg, int status, int64_t id, json_t *form
     for (size_t i = 0; i < 4; i++)
         if (ok[i])
             json_array_append_new(notices, json_pack("{s:s, s:s}", "kind", nk[i], "label",
-                                                     label(pg, "cases.notice", nk[i])));
+                                                     mu_web_label(pg, "cases.notice", nk[i])));
     json_t *steps = json_array();
     for (size_t i = 0; i < 8; i++)
         json_array_append_new(steps, json_pack("{s:s, s:s}", "value", OPS[i], "label",
-                                               label(pg, "cases.op", OPS[i])));
+                                               mu_web_label(pg, "cases.op", OPS[i])));
     json_t *units = json_object_get(c, "units"), *handling = json_object_get(c, "handling_units");
     char ubuf[2048] = "", hbuf[2048] = "";
     size_t i;
@@ -304,10 +351,8 @@ static int case_page(struct mu_webpage *pg, int status, int64_t id, json_t *form
     char title[64];
     snprintf(title, sizeof(title), "%s %lld", mu_web_t(pg, "cases.case"), (long long)id);
     mu_web_set(pg, "page_title", json_string(title));
-    mu_web_set(pg, "state_label", json_string(label(pg, "cases.state", state)));
-    mu_web_set(
-        pg, "channel_label",
-        json_string(label(pg, "cases.channel", json_string_value(json_object_get(c, "channel")))));
+    mu_web_set(pg, "state_label", member_label(pg, "cases.state", c, "state"));
+    mu_web_set(pg, "channel_label", member_label(pg, "cases.channel", c, "channel"));
     mu_web_set(pg, "units", json_string(ubuf));
     mu_web_set(pg, "handling", json_string(hbuf));
     mu_web_set(pg, "deadlines", dl);
@@ -321,20 +366,12 @@ static int case_page(struct mu_webpage *pg, int status, int64_t id, json_t *form
     return mu_web_render(pg, "case_show", status);
 }
 
-static int64_t page_id(struct mu_http_req *req)
-{
-    const char *s = mu_http_req_param(req, "id");
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    return !s || end == s || *end || v < 1 ? 0 : v;
-}
-
 int h_page_case(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_webpage pg;
     mu_web_begin(&pg, req, resp, ctx);
     int64_t id = page_id(req);
-    int st = id ? case_page(&pg, 200, id, NULL) : mu_web_error(&pg, 404, "cases.error.not_found");
+    int st = id ? case_page(&pg, 200, id, NULL) : not_found(&pg);
     mu_web_end(&pg);
     return st;
 }
@@ -342,77 +379,50 @@ int h_page_case(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 int h_page_case_step(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_webpage pg;
-    struct mu_query form;
-    struct mu_error err = {0};
-    char *units_buf = NULL;
-    const char *units[MU_CASE_MAX_UNITS];
+    struct case_post cp;
     int st;
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
+    case_post_begin(&cp, req, resp, ctx);
     int64_t id = page_id(req);
-    if (!id) {
-        st = mu_web_error(&pg, 404, "cases.error.not_found");
+    if ((st = case_post_read(&cp, id > 0)))
         goto out;
-    }
-    if (mu_http_req_form(req, &form, &err)) {
-        st = mu_web_error(&pg, 400, "form.invalid");
-        goto out;
-    }
-    const char *action = field(&form, "action"), *on = field(&form, "on");
+    struct mu_webpage *pg = &cp.web.pg;
+    const struct mu_query *form = &cp.web.form;
+    const char *action = mu_web_reg_opt(form, "action");
     size_t k = 0;
     while (k < 8 && (!action || strcmp(action, OPS[k]) != 0))
         k++;
     struct mu_case_step step = {.op = (enum mu_case_op)k,
-                                .text = field(&form, "text"),
-                                .body = field(&form, "body"),
-                                .outcome = field(&form, "outcome"),
-                                .leader = field(&form, "leader"),
-                                .note_kind = field(&form, "kind"),
-                                .units = units};
+                                .text = mu_web_reg_opt(form, "text"),
+                                .body = mu_web_reg_opt(form, "body"),
+                                .outcome = mu_web_reg_opt(form, "outcome"),
+                                .leader = mu_web_reg_opt(form, "leader"),
+                                .note_kind = mu_web_reg_opt(form, "kind"),
+                                .units = cp.units,
+                                .nunits = cp.nunits};
     if (k == MU_CASE_OP_REJECT || k == MU_CASE_OP_EXTEND)
-        step.text = field(&form, "reason");
-    const char *days = field(&form, "days");
+        step.text = mu_web_reg_opt(form, "reason");
+    const char *days = mu_web_reg_opt(form, "days");
     step.days = days ? (int)strtol(days, NULL, 10) : 0;
-    units_buf = mu_strdup(field(&form, "units") ? field(&form, "units") : "");
-    if (!units_buf) {
-        st = mu_web_error(&pg, 500, NULL);
-        goto out;
-    }
-    step.nunits = split(units_buf, units, MU_CASE_MAX_UNITS);
-    enum mu_err rc = MU_OK;
-    if (k == 8)
-        rc = mu_error_field(&err, MU_EINVAL, "action", "choose a step");
-    else if (!on)
-        step.on = mu_web_today();
-    else
-        rc = mu_date_parse(on, strlen(on), &step.on, &err);
+    enum mu_err rc = k == 8 ? mu_error_field(&cp.err, MU_EINVAL, "action", "choose a step")
+                            : form_day(form, "on", &step.on, &cp.err);
     if (rc == MU_OK) {
-        struct mu_actor a = {req->principal->name, mu_http_now_ms()};
+        struct mu_actor a = mu_http_reg_actor(req);
         struct mu_store *s = mu_http_store_acquire(env);
-        rc = s ? mu_app_case_step(s, &a, env->calendar, id, &step, &err)
-               : mu_error_set(&err, MU_ESTORE, "no database");
+        rc = s ? mu_app_case_step(s, &a, env->calendar, id, &step, &cp.err)
+               : mu_error_set(&cp.err, MU_ESTORE, "no database");
         mu_http_store_release(env);
     }
-    if (rc == MU_OK) {
-        char loc[64];
-        snprintf(loc, sizeof(loc), "/cases/%lld", (long long)id);
-        st = mu_web_redirect(resp, loc);
-    } else if (rc == MU_EINVAL || rc == MU_ECONFLICT) {
-        st = case_page(&pg, rc == MU_ECONFLICT ? 409 : 400, id,
-                       json_pack("{s:s, s:o}", "field", err.field[0] ? err.field : "action", "text",
-                                 mu_web_fmt(&pg, "cases.error.step", "detail", err.msg)));
-    } else if (rc == MU_ENOTFOUND) {
-        st = mu_web_error(&pg, 404, "cases.error.not_found");
-    } else {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s cannot apply a case step: %s", req->rid, err.msg);
-        st = mu_web_error(&pg, 500, NULL);
-    }
+    if (rc == MU_OK)
+        st = to_case(pg, id);
+    else if (rc == MU_EINVAL || rc == MU_ECONFLICT)
+        st = case_page(pg, rc == MU_ECONFLICT ? 409 : 400, id,
+                       form_error(pg, &cp.err, "action", "cases.error.step"));
+    else if (rc == MU_ENOTFOUND)
+        st = not_found(pg);
+    else
+        st = mu_web_fail(pg, "cannot apply a case step", &cp.err);
 out:
-    mu_free(units_buf);
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return case_post_end(&cp, st);
 }
 
 /* ---------------------------------------------------------------- /complaint */
@@ -420,26 +430,27 @@ out:
 /* The public page, with a fresh challenge; @p pg's data already holds results. */
 static int public_page(struct mu_webpage *pg, int status)
 {
-    struct mu_http_env *env = pg->env;
     struct mu_error err = {0};
-    struct mu_case_keyring kr;
     char token[128], question[32];
-    struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc =
-        s ? mu_http_case_keyring(s, &kr, &err) : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(env);
-    if (rc == MU_OK) {
-        rc = mu_case_challenge_make(&kr, mu_http_now_ms(), token, question, &err);
-        mu_case_keyring_wipe(&kr);
-    }
-    if (rc) {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s public case page: %s", pg->req->rid, err.msg);
-        return mu_web_error(pg, 500, NULL);
-    }
+    if (mu_http_case_challenge(pg->env, token, question, &err))
+        return mu_web_fail(pg, "public case page", &err);
     mu_web_set(pg, "page_title", json_string(mu_web_t(pg, "public.title")));
     mu_web_set(pg, "challenge", json_string(token));
     mu_web_set(pg, "question", json_string(question));
     return mu_web_render(pg, "case_public", status);
+}
+
+/* The public page with @p status, its error flash saying @p text (taken). */
+static int public_refused(struct mu_webpage *pg, int status, json_t *text)
+{
+    mu_web_flash(pg, "error", text);
+    return public_page(pg, status);
+}
+
+/* The public page saying the client must wait (429). */
+static int public_throttled(struct mu_webpage *pg)
+{
+    return public_refused(pg, 429, json_string(mu_web_t(pg, "public.error.throttled")));
 }
 
 int h_page_complaint(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
@@ -451,39 +462,37 @@ int h_page_complaint(struct mu_http_req *req, struct mu_http_resp *resp, void *c
     return st;
 }
 
-/* Same-origin form posts only; 0, or the 403 page set. */
-static int origin_check(struct mu_webpage *pg)
+/*
+ * Begin a public form post: same-origin posts only (else the 403 page),
+ * then the form read. Returns 0, or the status of the error page made.
+ */
+static int public_post_read(struct mu_web_post *p)
 {
-    if (mu_http_origin_ok(pg->req, pg->env))
-        return 0;
-    return mu_web_error(pg, 403, NULL);
+    if (!mu_http_origin_ok(p->pg.req, p->pg.env))
+        return mu_web_error(&p->pg, 403, NULL);
+    return mu_web_post_read(p, 0);
 }
 
 int h_page_complaint_post(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_webpage pg;
-    struct mu_query form;
+    struct mu_web_post p;
     struct mu_error err = {0};
     int st;
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
-    if ((st = origin_check(&pg)))
+    mu_web_post_begin(&p, req, resp, ctx);
+    if ((st = public_post_read(&p)))
         goto out;
-    if (mu_http_req_form(req, &form, &err)) {
-        st = mu_web_error(&pg, 400, "form.invalid");
-        goto out;
-    }
+    const struct mu_query *form = &p.form;
     int64_t now = mu_http_now_ms(), wait = 0, id = 0;
     struct mu_case_input in = {.channel = "online",
-                               .subject = field(&form, "subject"),
-                               .description = field(&form, "description"),
-                               .place = field(&form, "place"),
-                               .name = field(&form, "name"),
-                               .phone = field(&form, "phone"),
-                               .address = field(&form, "address"),
+                               .subject = mu_web_reg_opt(form, "subject"),
+                               .description = mu_web_reg_opt(form, "description"),
+                               .place = mu_web_reg_opt(form, "place"),
+                               .name = mu_web_reg_opt(form, "name"),
+                               .phone = mu_web_reg_opt(form, "phone"),
+                               .address = mu_web_reg_opt(form, "address"),
                                .received = mu_local_day(now, NULL)};
-    const char *answer = field(&form, "answer");
+    const char *answer = mu_web_reg_opt(form, "answer");
     char *end = NULL;
     long ans = answer ? strtol(answer, &end, 10) : -1;
     if (!answer || !end || *end)
@@ -494,13 +503,10 @@ int h_page_complaint_post(struct mu_http_req *req, struct mu_http_resp *resp, vo
     struct mu_case c;
     memset(&c, 0, sizeof(c));
     struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc = s ? mu_http_case_throttle(req, env, s, "submit", MU_CASE_SUBMIT_MAX,
-                                               MU_CASE_SUBMIT_WINDOW_MS, &wait, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    int key = 0, challenge_bad = 0;
-    if (rc == MU_OK && !wait && (rc = mu_http_case_keyring(s, &kr, &err)) == MU_OK) {
-        key = 1;
-        rc = mu_case_challenge_check(&kr, now, field(&form, "challenge"), ans, &err);
+    enum mu_err rc = mu_http_case_public_open(req, env, s, MU_CASE_LIMIT_SUBMIT, &wait, &kr, &err);
+    int key = rc == MU_OK && !wait, challenge_bad = 0;
+    if (key) {
+        rc = mu_case_challenge_check(&kr, now, mu_web_reg_opt(form, "challenge"), ans, &err);
         challenge_bad = rc == MU_EINVAL;
         if (rc == MU_OK)
             rc = mu_app_case_register(s, &a, &kr, env->calendar, &in, &id, code, &err);
@@ -512,93 +518,72 @@ int h_page_complaint_post(struct mu_http_req *req, struct mu_http_resp *resp, vo
     json_t *echo =
         json_pack("{s:s, s:s, s:s}", "subject", in.subject ? in.subject : "", "description",
                   in.description ? in.description : "", "place", in.place ? in.place : "");
-    mu_web_set(&pg, "form", echo);
+    mu_web_set(&p.pg, "form", echo);
     if (rc == MU_OK && wait) {
-        mu_web_flash(&pg, "error", json_string(mu_web_t(&pg, "public.error.throttled")));
-        st = public_page(&pg, 429);
+        st = public_throttled(&p.pg);
     } else if (rc == MU_OK) {
         char due[11];
         mu_date_format(c.dl.accept, due);
-        mu_web_set(&pg, "receipt",
+        mu_web_set(&p.pg, "receipt",
                    json_pack("{s:s, s:s}", "tracking_code", code, "accept_due", due));
-        mu_web_set(&pg, "form", json_object());
+        mu_web_set(&p.pg, "form", json_object());
         mu_case_release(&c);
-        st = public_page(&pg, 201);
+        st = public_page(&p.pg, 201);
     } else if (challenge_bad) {
-        mu_web_flash(&pg, "error", json_string(mu_web_t(&pg, "public.error.challenge")));
-        st = public_page(&pg, 400);
+        st = public_refused(&p.pg, 400, json_string(mu_web_t(&p.pg, "public.error.challenge")));
     } else if (rc == MU_EINVAL && key) {
-        mu_web_flash(&pg, "error", mu_web_fmt(&pg, "public.error.invalid", "detail", err.msg));
-        st = public_page(&pg, 400);
+        st = public_refused(&p.pg, 400,
+                            mu_web_fmt(&p.pg, "public.error.invalid", "detail", err.msg));
     } else {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s public case submission: %s", req->rid, err.msg);
-        st = mu_web_error(&pg, 500, NULL);
+        st = mu_web_fail(&p.pg, "public case submission", &err);
     }
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_post_end(&p, st);
 }
 
 int h_page_complaint_status(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
     struct mu_http_env *env = ctx;
-    struct mu_webpage pg;
-    struct mu_query form;
+    struct mu_web_post p;
     struct mu_error err = {0};
     int st;
-    mu_query_init(&form);
-    mu_web_begin(&pg, req, resp, ctx);
-    if ((st = origin_check(&pg)))
+    mu_web_post_begin(&p, req, resp, ctx);
+    if ((st = public_post_read(&p)))
         goto out;
-    if (mu_http_req_form(req, &form, &err)) {
-        st = mu_web_error(&pg, 400, "form.invalid");
-        goto out;
-    }
     int64_t wait = 0;
     char *text = NULL;
     struct mu_case_keyring kr;
     struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc = s ? mu_http_case_throttle(req, env, s, "lookup", MU_CASE_LOOKUP_MAX,
-                                               MU_CASE_LOOKUP_WINDOW_MS, &wait, &err)
-                       : mu_error_set(&err, MU_ESTORE, "no database");
-    if (rc == MU_OK && !wait && (rc = mu_http_case_keyring(s, &kr, &err)) == MU_OK) {
-        rc = mu_app_case_public_lookup(s, &kr, field(&form, "tracking_code"),
-                                       field(&form, "phone_last4"), &text, &err);
+    enum mu_err rc = mu_http_case_public_open(req, env, s, MU_CASE_LIMIT_LOOKUP, &wait, &kr, &err);
+    if (rc == MU_OK && !wait) {
+        rc = mu_app_case_public_lookup(s, &kr, mu_web_reg_opt(&p.form, "tracking_code"),
+                                       mu_web_reg_opt(&p.form, "phone_last4"), &text, &err);
         mu_case_keyring_wipe(&kr);
     }
     mu_http_store_release(env);
-    json_t *doc = rc == MU_OK && text ? json_loads(text, 0, NULL) : NULL;
-    mu_free(text);
+    json_t *doc = use_case_doc(rc, text);
     if (rc == MU_OK && wait) {
-        mu_web_flash(&pg, "error", json_string(mu_web_t(&pg, "public.error.throttled")));
-        st = public_page(&pg, 429);
+        st = public_throttled(&p.pg);
     } else if (rc == MU_ENOTFOUND) {
-        mu_web_flash(&pg, "error", json_string(mu_web_t(&pg, "public.error.not_found")));
-        st = public_page(&pg, 404);
+        st = public_refused(&p.pg, 404, json_string(mu_web_t(&p.pg, "public.error.not_found")));
     } else if (doc) {
-        const char *state = json_string_value(json_object_get(doc, "state"));
-        json_object_set_new(doc, "state_label", json_string(label(&pg, "cases.state", state)));
+        struct mu_webpage *pg = &p.pg;
+        json_object_set_new(doc, "state_label", member_label(pg, "cases.state", doc, "state"));
         json_t *dl = json_array(), *dobj = json_object_get(doc, "deadlines");
         const char *k;
         json_t *v;
         json_object_foreach(dobj, k, v)
             json_array_append_new(dl, json_pack("{s:s, s:s, s:O}", "kind", k, "label",
-                                                label(&pg, "cases.deadline", k), "date", v));
+                                                mu_web_label(pg, "cases.deadline", k), "date", v));
         json_object_set_new(doc, "deadlines", dl);
         size_t i;
         json_array_foreach(json_object_get(doc, "notices"), i, v)
-            json_object_set_new(v, "label",
-                                json_string(label(&pg, "public.notice",
-                                                  json_string_value(json_object_get(v, "kind")))));
-        mu_web_set(&pg, "status", doc);
-        st = public_page(&pg, 200);
+            json_object_set_new(v, "label", member_label(pg, "public.notice", v, "kind"));
+        mu_web_set(pg, "status", doc);
+        st = public_page(pg, 200);
     } else {
-        mu_log(MU_LOG_ERROR, "http", "rid=%s public case lookup: %s", req->rid, err.msg);
-        st = mu_web_error(&pg, 500, NULL);
+        st = mu_web_fail(&p.pg, "public case lookup", &err);
     }
 out:
-    mu_query_release(&form);
-    mu_web_end(&pg);
-    return st;
+    return mu_web_post_end(&p, st);
 }

@@ -27,9 +27,20 @@ static const char *jstr(json_t *o, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-enum mu_err mu_http_case_throttle(struct mu_http_req *req, struct mu_http_env *env,
-                                  struct mu_store *s, const char *what, int max, int64_t window,
-                                  int64_t *wait, struct mu_error *err)
+/* Each limit: its name in the throttle keys, and how many requests it lets through per window. */
+static const struct {
+    const char *what;
+    int max;
+    int64_t window_ms;
+} LIMITS[] = {
+    [MU_CASE_LIMIT_SUBMIT] = {"submit", MU_CASE_SUBMIT_MAX, MU_CASE_SUBMIT_WINDOW_MS},
+    [MU_CASE_LIMIT_LOOKUP] = {"lookup", MU_CASE_LOOKUP_MAX, MU_CASE_LOOKUP_WINDOW_MS},
+};
+
+/* Count one request under limit @p which from the client: *wait > 0 when it must wait. */
+static enum mu_err count_client(struct mu_http_req *req, struct mu_http_env *env,
+                                struct mu_store *s, enum mu_case_limit which, int64_t *wait,
+                                struct mu_error *err)
 {
     char addr[64], key[160], hex[33];
     unsigned char h[16];
@@ -37,17 +48,54 @@ enum mu_err mu_http_case_throttle(struct mu_http_req *req, struct mu_http_env *e
     /* Only a hash of the address is kept, and only to count. */
     crypto_generichash(h, sizeof(h), (const unsigned char *)addr, strlen(addr), NULL, 0);
     sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
-    snprintf(key, sizeof(key), "case.%s:%s", what, hex);
-    return mu_store_case_throttle(s, key, mu_http_now_ms(), max, window, wait, err);
+    snprintf(key, sizeof(key), "case.%s:%s", LIMITS[which].what, hex);
+    return mu_store_case_throttle(s, key, mu_http_now_ms(), LIMITS[which].max,
+                                  LIMITS[which].window_ms, wait, err);
 }
 
-/* Count one request of @p what from the client; 0, or the 429/5xx already set. */
-static int throttle(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_http_env *env,
-                    struct mu_store *s, const char *what, int max, int64_t window)
+enum mu_err mu_http_case_public_open(struct mu_http_req *req, struct mu_http_env *env,
+                                     struct mu_store *s, enum mu_case_limit which,
+                                     int64_t *wait, struct mu_case_keyring *kr,
+                                     struct mu_error *err)
+{
+    *wait = 0;
+    if (!s)
+        return mu_error_set(err, MU_ESTORE, "no database");
+    enum mu_err rc = count_client(req, env, s, which, wait, err);
+    if (rc == MU_OK && !*wait)
+        rc = mu_http_case_keyring(s, kr, err);
+    return rc;
+}
+
+enum mu_err mu_http_case_challenge(struct mu_http_env *env, char token[128], char question[32],
+                                   struct mu_error *err)
+{
+    struct mu_case_keyring kr;
+    struct mu_store *s = mu_http_store_acquire(env);
+    enum mu_err rc = mu_http_case_keyring(s, &kr, err);
+    mu_http_store_release(env);
+    if (rc == MU_OK) {
+        rc = mu_case_challenge_make(&kr, mu_http_now_ms(), token, question, err);
+        mu_case_keyring_wipe(&kr);
+    }
+    return rc;
+}
+
+/*
+ * Begin a public API request under limit @p which on @p s (held by the
+ * caller): 0 with the key ring in @p kr (wipe it after use), or the status
+ * of the answer set: 429 with Retry-After when the client must wait, else
+ * the error (a missing key file is a setup fault).
+ */
+static int open_request(struct mu_http_req *req, struct mu_http_resp *resp,
+                        struct mu_http_env *env, struct mu_store *s, enum mu_case_limit which,
+                        struct mu_case_keyring *kr)
 {
     struct mu_error err = {0};
     int64_t wait = 0;
-    enum mu_err rc = mu_http_case_throttle(req, env, s, what, max, window, &wait, &err);
+    enum mu_err rc = mu_http_case_public_open(req, env, s, which, &wait, kr, &err);
+    if (rc == MU_ENOTFOUND)
+        rc = err.code = MU_EINTERNAL; /* no key file: a setup fault */
     if (rc)
         return mu_http_resp_from_err(resp, rc, &err, req->rid);
     if (wait > 0) {
@@ -62,18 +110,9 @@ static int throttle(struct mu_http_req *req, struct mu_http_resp *resp, struct m
 
 int h_public_cases_challenge(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
 {
-    struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    struct mu_case_keyring kr;
     char token[128], question[32];
-    struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc =
-        s ? mu_http_case_keyring(s, &kr, &err) : mu_error_set(&err, MU_ESTORE, "no database");
-    mu_http_store_release(env);
-    if (rc == MU_OK) {
-        rc = mu_case_challenge_make(&kr, mu_http_now_ms(), token, question, &err);
-        mu_case_keyring_wipe(&kr);
-    }
+    enum mu_err rc = mu_http_case_challenge(ctx, token, question, &err);
     if (rc)
         return mu_http_resp_from_err(resp, rc == MU_ENOTFOUND ? MU_EINTERNAL : rc, &err, req->rid);
     return mu_http_resp_json(resp, 200,
@@ -110,32 +149,20 @@ int h_public_cases_post(struct mu_http_req *req, struct mu_http_resp *resp, void
     char code[MU_CASE_CODE_LEN + 1];
     struct mu_case c;
     struct mu_store *s = mu_http_store_acquire(env);
-    enum mu_err rc = MU_OK;
-    if (!s) {
-        rc = mu_error_set(&err, MU_ESTORE, "no database");
-    } else if ((st = throttle(req, resp, env, s, "submit", MU_CASE_SUBMIT_MAX,
-                              MU_CASE_SUBMIT_WINDOW_MS))) {
-        mu_http_store_release(env);
-        json_decref(body);
-        return st;
-    } else {
-        rc = mu_http_case_keyring(s, &kr, &err);
-        if (rc == MU_ENOTFOUND)
-            rc = err.code = MU_EINTERNAL; /* no key file: a setup fault */
-        if (rc == MU_OK) {
-            rc = mu_case_challenge_check(&kr, now, jstr(body, "challenge"),
-                                         (long)json_integer_value(ans), &err);
-            if (rc == MU_OK)
-                rc = mu_app_case_register(s, &a, &kr, env->calendar, &in, &id, code, &err);
-            mu_case_keyring_wipe(&kr);
-        }
+    if ((st = open_request(req, resp, env, s, MU_CASE_LIMIT_SUBMIT, &kr)) == 0) {
+        enum mu_err rc = mu_case_challenge_check(&kr, now, jstr(body, "challenge"),
+                                                 (long)json_integer_value(ans), &err);
+        if (rc == MU_OK)
+            rc = mu_app_case_register(s, &a, &kr, env->calendar, &in, &id, code, &err);
+        mu_case_keyring_wipe(&kr);
         if (rc == MU_OK)
             rc = mu_store_case_get(s, id, &c, &err);
+        st = rc ? mu_http_resp_from_err(resp, rc, &err, req->rid) : 0;
     }
     mu_http_store_release(env);
     json_decref(body);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
+    if (st)
+        return st;
     char due[11];
     mu_date_format(c.dl.accept, due);
     mu_case_release(&c);
@@ -156,81 +183,53 @@ static int lookup_args(json_t *body, const char **code, const char **last4,
     return 0;
 }
 
-int h_public_cases_lookup(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+/*
+ * A complainant's follow-up, found by tracking code and the phone's last
+ * four digits and counted against the lookup limit: the status of the case,
+ * or with @p rate the rating of the reply (body member "rating").
+ */
+static int follow_up(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_http_env *env,
+                     int rate)
 {
-    struct mu_http_env *env = ctx;
     struct mu_error err = {0};
-    json_t *body = NULL;
-    const char *code, *last4;
-    int st;
-    if ((st = mu_http_req_json(req, resp, &body)))
-        return st;
-    if ((st = lookup_args(body, &code, &last4, resp))) {
-        json_decref(body);
-        return st;
-    }
     struct mu_case_keyring kr;
-    char *out = NULL;
-    enum mu_err rc = MU_OK;
-    struct mu_store *s = mu_http_store_acquire(env);
-    if (!s) {
-        rc = mu_error_set(&err, MU_ESTORE, "no database");
-    } else if ((st = throttle(req, resp, env, s, "lookup", MU_CASE_LOOKUP_MAX,
-                              MU_CASE_LOOKUP_WINDOW_MS))) {
-        mu_http_store_release(env);
-        json_decref(body);
-        return st;
-    } else if ((rc = mu_http_case_keyring(s, &kr, &err)) == MU_OK) {
-        rc = mu_app_case_public_lookup(s, &kr, code, last4, &out, &err);
-        mu_case_keyring_wipe(&kr);
-    } else if (rc == MU_ENOTFOUND) {
-        rc = err.code = MU_EINTERNAL; /* no key file: a setup fault */
-    }
-    mu_http_store_release(env);
-    json_decref(body);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_case_json_text(resp, 200, out);
-}
-
-int h_public_cases_rate(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
-{
-    struct mu_http_env *env = ctx;
-    struct mu_error err = {0};
     json_t *body = NULL;
     const char *code, *last4;
     int st;
     if ((st = mu_http_req_json(req, resp, &body)))
         return st;
     json_t *r = json_object_get(body, "rating");
-    if ((st = lookup_args(body, &code, &last4, resp)) ||
-        (!json_is_integer(r) &&
-         (st = mu_http_resp_error(resp, 400, "rating", "'rating' is a whole number 1 to 5")))) {
+    if ((st = lookup_args(body, &code, &last4, resp)) == 0 && rate && !json_is_integer(r))
+        st = mu_http_resp_error(resp, 400, "rating", "'rating' is a whole number 1 to 5");
+    if (st) {
         json_decref(body);
         return st;
     }
     int rating =
         json_integer_value(r) < 1 || json_integer_value(r) > 5 ? 0 : (int)json_integer_value(r);
     struct mu_actor a = {.name = "public", .now_ms = mu_http_now_ms()};
-    struct mu_case_keyring kr;
-    enum mu_err rc = MU_OK;
     struct mu_store *s = mu_http_store_acquire(env);
-    if (!s) {
-        rc = mu_error_set(&err, MU_ESTORE, "no database");
-    } else if ((st = throttle(req, resp, env, s, "lookup", MU_CASE_LOOKUP_MAX,
-                              MU_CASE_LOOKUP_WINDOW_MS))) {
-        mu_http_store_release(env);
-        json_decref(body);
-        return st;
-    } else if ((rc = mu_http_case_keyring(s, &kr, &err)) == MU_OK) {
-        rc = mu_app_case_public_rate(s, &a, &kr, code, last4, rating, &err);
+    if ((st = open_request(req, resp, env, s, MU_CASE_LIMIT_LOOKUP, &kr)) == 0) {
+        char *out = NULL;
+        enum mu_err rc = rate ? mu_app_case_public_rate(s, &a, &kr, code, last4, rating, &err)
+                              : mu_app_case_public_lookup(s, &kr, code, last4, &out, &err);
         mu_case_keyring_wipe(&kr);
-    } else if (rc == MU_ENOTFOUND) {
-        rc = err.code = MU_EINTERNAL; /* no key file: a setup fault */
+        if (rate && rc == MU_OK)
+            st = mu_http_resp_json(resp, 200, json_pack("{s:i}", "rating", rating));
+        else
+            st = mu_http_case_answer(req, resp, rc, &err, 200, out);
     }
     mu_http_store_release(env);
     json_decref(body);
-    if (rc)
-        return mu_http_resp_from_err(resp, rc, &err, req->rid);
-    return mu_http_resp_json(resp, 200, json_pack("{s:i}", "rating", rating));
+    return st;
+}
+
+int h_public_cases_lookup(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    return follow_up(req, resp, ctx, 0);
+}
+
+int h_public_cases_rate(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
+{
+    return follow_up(req, resp, ctx, 1);
 }

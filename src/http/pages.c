@@ -4,8 +4,8 @@
  * the assets embedded in the binary, the page language (the signed-in
  * user's choice, else the `lang` cookie, else Chinese), the layout data
  * every page template expects (user, role, admin flag, CSRF token, current
- * path), rendering into a response, the error pages, redirects and the
- * organisation's clock (Asia/Shanghai). Values go into the template data
+ * path), rendering into a response, the error pages, redirects, the frame
+ * of a form post and the organisation's clock (Asia/Shanghai). Values go into the template data
  * as plain text; escaping is the template engine's job, never a handler's.
  */
 #include "web.h"
@@ -340,6 +340,45 @@ int mu_http_page_error(struct mu_http_req *req, struct mu_http_resp *resp, void 
     int st = mu_web_error(&pg, status, NULL);
     mu_web_end(&pg);
     return st;
+}
+
+const char *mu_web_label(const struct mu_webpage *pg, const char *prefix, const char *name)
+{
+    char key[96];
+    snprintf(key, sizeof(key), "%s.%s", prefix, name ? name : "");
+    return mu_web_t(pg, key);
+}
+
+int mu_web_fail(struct mu_webpage *pg, const char *what, const struct mu_error *err)
+{
+    mu_log(MU_LOG_ERROR, "http", "rid=%s %s: %s", pg->req->rid, what, err->msg);
+    return mu_web_error(pg, 500, NULL);
+}
+
+void mu_web_post_begin(struct mu_web_post *p, struct mu_http_req *req, struct mu_http_resp *resp,
+                       void *ctx)
+{
+    mu_query_init(&p->form);
+    mu_web_begin(&p->pg, req, resp, ctx);
+}
+
+int mu_web_post_read(struct mu_web_post *p, unsigned flags)
+{
+    struct mu_error err = {0};
+    enum mu_err rc = mu_http_req_form(p->pg.req, &p->form, &err);
+    if (!rc)
+        return 0;
+    if (rc == MU_ENOMEM && (flags & MU_WEB_POST_OOM_500))
+        return mu_web_error(&p->pg, 500, NULL);
+    int not_form = (flags & MU_WEB_POST_415) && strcmp(err.field, "Content-Type") == 0;
+    return mu_web_error(&p->pg, not_form ? 415 : 400, "form.invalid");
+}
+
+int mu_web_post_end(struct mu_web_post *p, int status)
+{
+    mu_query_release(&p->form);
+    mu_web_end(&p->pg);
+    return status;
 }
 
 int mu_web_local_path(const char *s)

@@ -77,7 +77,7 @@ void mu_http_reg_body_release(struct mu_http_reg_body *b);
 int mu_http_reg_error(struct mu_http_req *req, struct mu_http_resp *resp, enum mu_err rc,
                       struct mu_error *err);
 
-/** The actor of a request: the signed-in user, now. */
+/** The actor of a request (of any route): the signed-in user, "api" without one; now. */
 struct mu_actor mu_http_reg_actor(const struct mu_http_req *req);
 
 /**
@@ -136,12 +136,15 @@ int mu_http_reg_xlsx(struct mu_http_req *req, struct mu_http_resp *resp, struct 
  */
 void mu_web_card_registers(struct mu_webpage *pg);
 
-/* ---- page helpers (registers.c), for h_pages_registers.c and h_pages_checklists.c ---- */
+/*
+ * ---- page helpers (registers.c), for h_pages_registers.c and h_pages_checklists.c;
+ * mu_web_reg_opt() and mu_web_reg_doc() serve any page (the case pages too) ----
+ */
 
 /** Field @p name of @p q (may be NULL), or NULL; borrowed from @p q. */
 const char *mu_web_reg_field(const struct mu_query *q, const char *name);
 
-/** A form field for a use case: NULL when absent or empty (optional fields). */
+/** A form field for a use case: NULL when absent, empty or given twice (optional fields). */
 const char *mu_web_reg_opt(const struct mu_query *q, const char *name);
 
 /** Whether the page's principal may write. */
@@ -150,7 +153,10 @@ int mu_web_reg_can_write(const struct mu_webpage *pg);
 /** The posted form as an object (without the CSRF token), or @p dflt (taken); owned. */
 json_t *mu_web_reg_form_values(const struct mu_query *posted, json_t *dflt);
 
-/** The use case's JSON text (owned, freed) as a value (owned); NULL when it does not parse. */
+/**
+ * The JSON text a use case made (owned, freed here; may be NULL) as a value
+ * (owned by the caller); NULL when there is none or it does not parse.
+ */
 json_t *mu_web_reg_doc(char *text);
 
 /**

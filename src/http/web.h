@@ -2,9 +2,9 @@
 /*
  * The web UI inside the server: the HTML page handlers (h_pages_*.c) and
  * what they share (pages.c: embedded templates and catalogues, the page
- * language, the layout data, rendering, error pages, redirects), the
- * static assets (static.c), and the server-sent event hub (h_events.c)
- * that server.c streams from. See docs/internals/web.md.
+ * language, the layout data, rendering, error pages, redirects, form
+ * posts), the static assets (static.c), and the server-sent event hub
+ * (h_events.c) that server.c streams from. See docs/internals/web.md.
  */
 #ifndef MU_HTTP_WEB_H
 #define MU_HTTP_WEB_H
@@ -89,6 +89,43 @@ int mu_web_error(struct mu_webpage *pg, int status, const char *detail_key);
 
 /** Answer 303 See Other to @p location (a local path); returns 303 (500 on failure). */
 int mu_web_redirect(struct mu_http_resp *resp, const char *location);
+
+/** The catalogue text of "PREFIX.NAME" (@p name NULL: "PREFIX."), as "cases.state.closed". */
+const char *mu_web_label(const struct mu_webpage *pg, const char *prefix, const char *name);
+
+/**
+ * The 500 page for a failure the visitor cannot mend, logged with the
+ * request id as "@p what: MESSAGE" (the message of @p err). Returns 500.
+ */
+int mu_web_fail(struct mu_webpage *pg, const char *what, const struct mu_error *err);
+
+/**
+ * How mu_web_post_read() answers a body it cannot read. Without flags it
+ * is always the 400 page "form.invalid".
+ */
+enum mu_web_post_flags {
+    MU_WEB_POST_415 = 1 << 0,     /* 415 when the body is not a form */
+    MU_WEB_POST_OOM_500 = 1 << 1, /* the plain 500 page when out of memory */
+};
+
+/** A form post to a page being answered (caller-allocated). */
+struct mu_web_post {
+    struct mu_webpage pg;
+    struct mu_query form; /* the posted fields; empty until mu_web_post_read() */
+};
+
+/** Begin answering a form post: the page (mu_web_begin) and an empty form. */
+void mu_web_post_begin(struct mu_web_post *p, struct mu_http_req *req, struct mu_http_resp *resp,
+                       void *ctx);
+
+/**
+ * Read the posted form into p->form. Returns 0, or the status of the error
+ * page made (400 "form.invalid"; 415 and 500 as @p flags say).
+ */
+int mu_web_post_read(struct mu_web_post *p, unsigned flags);
+
+/** Release the form, end the page; returns @p status. */
+int mu_web_post_end(struct mu_web_post *p, int status);
 
 /** 1 when @p s is a local path to redirect to: starts with one '/', no '\\' or controls. */
 int mu_web_local_path(const char *s);
