@@ -26,13 +26,6 @@ static const char usage[] = "muster audit verify | muster audit tail [-n N]";
 
 #define TAIL_DEFAULT 10
 
-/* Print @p s with control characters replaced, so one entry stays one line. */
-static void put_field(const char *s)
-{
-    for (; s && *s; s++)
-        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 static void put_time(int64_t ms)
 {
     char buf[21];
@@ -63,13 +56,13 @@ static int tail(struct mu_store *s, size_t n)
         printf("%" PRId64 "  ", v[i].seq);
         put_time(v[i].at);
         fputs("  ", stdout);
-        put_field(v[i].actor);
+        cli_put_text(v[i].actor);
         fputs("  ", stdout);
-        put_field(v[i].action);
+        cli_put_text(v[i].action);
         fputs("  ", stdout);
-        put_field(v[i].object);
+        cli_put_text(v[i].object);
         fputs("  ", stdout);
-        put_field(v[i].summary);
+        cli_put_text(v[i].summary);
         putchar('\n');
     }
     mu_audit_entries_free(v, count);
@@ -78,7 +71,6 @@ static int tail(struct mu_store *s, size_t n)
 
 int cmd_audit(int argc, char **argv, struct cli_ctx *ctx)
 {
-    struct mu_error err = {0};
     struct mu_store *s = NULL;
     const char *nval = NULL;
     int npos = 0, nset = 0, help = 0;
@@ -114,10 +106,10 @@ int cmd_audit(int argc, char **argv, struct cli_ctx *ctx)
         }
         n = (size_t)v;
     }
-    enum mu_err rc = mu_store_open(ctx->db, &s, &err);
-    if (rc)
-        return cli_fail(rc, &err);
-    int code = is_verify ? verify(s) : tail(s, n);
+    int code = cli_open_store(ctx, &s);
+    if (code)
+        return code;
+    code = is_verify ? verify(s) : tail(s, n);
     mu_store_close(s);
     return code;
 }

@@ -68,21 +68,6 @@ static void warn_missing(const struct mu_calendar *cal, int32_t first_day, int32
             fprintf(stderr, "muster: warning: no holiday data for %d; using weekdays only\n", y);
 }
 
-static int load(const struct cli_ctx *ctx, struct mu_calendar **cal)
-{
-    char dir[4096];
-    struct mu_error err;
-    int w = snprintf(dir, sizeof(dir), "%s/calendars", ctx->datadir);
-    if (w < 0 || (size_t)w >= sizeof(dir)) {
-        fprintf(stderr, "muster: data directory path is too long\n");
-        return MU_EXIT_FAIL;
-    }
-    enum mu_err rc = mu_calendar_load_dir(dir, cal, &err);
-    if (rc)
-        return cli_fail(rc, &err);
-    return MU_EXIT_OK;
-}
-
 static int is_workday(struct mu_calendar *cal, int32_t day)
 {
     const char *name = NULL;
@@ -178,7 +163,7 @@ int cmd_calendar(int argc, char **argv, struct cli_ctx *ctx)
     }
 
     struct mu_calendar *cal = NULL;
-    if ((rc = load(ctx, &cal)))
+    if ((rc = cli_load_calendar(ctx, &cal)))
         return rc;
     switch (op) {
     case IS_WORKDAY: rc = is_workday(cal, a); break;

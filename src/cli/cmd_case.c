@@ -12,7 +12,6 @@
 #include "cli.h"
 
 #include <muster/attachment.h>
-#include <muster/calendar.h>
 #include <muster/case.h>
 #include <muster/date.h>
 #include <muster/mem.h>
@@ -55,47 +54,6 @@
                "\nDATE is YYYY-MM-DD (default today); the key file is --key-file, "                \
                "$MUSTER_KEY_FILE or <db>.key"
 
-struct common {
-    struct mu_store *s;
-    struct mu_calendar *cal;
-};
-
-static int load_calendar(const struct cli_ctx *ctx, struct mu_calendar **cal)
-{
-    char dir[4096];
-    struct mu_error err = {0};
-    int w = snprintf(dir, sizeof(dir), "%s/calendars", ctx->datadir);
-    if (w < 0 || (size_t)w >= sizeof(dir)) {
-        fprintf(stderr, "muster: data directory path is too long\n");
-        return MU_EXIT_FAIL;
-    }
-    enum mu_err rc = mu_calendar_load_dir(dir, cal, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
-static int open_all(const struct cli_ctx *ctx, struct common *c, int with_cal)
-{
-    struct mu_error err = {0};
-    if (with_cal) {
-        int rc = load_calendar(ctx, &c->cal);
-        if (rc)
-            return rc;
-    }
-    enum mu_err e = mu_store_open(ctx->db, &c->s, &err);
-    if (e) {
-        mu_calendar_free(c->cal);
-        c->cal = NULL;
-        return cli_fail(e, &err);
-    }
-    return MU_EXIT_OK;
-}
-
-static void close_all(struct common *c)
-{
-    mu_store_close(c->s);
-    mu_calendar_free(c->cal);
-}
-
 static int load_key(const struct cli_ctx *ctx, const char *key_file, struct mu_case_keyring *kr)
 {
     char path[4200];
@@ -106,20 +64,6 @@ static int load_key(const struct cli_ctx *ctx, const char *key_file, struct mu_c
     if (rc == MU_OK)
         rc = mu_case_keyfile_load(key_file ? key_file : path, kr, &err);
     return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
-static int parse_day(const char *what, const char *s, int32_t *day)
-{
-    struct mu_error err = {0};
-    if (!s) {
-        *day = mu_local_day(cli_now_ms(), NULL);
-        return MU_EXIT_OK;
-    }
-    if (mu_date_parse(s, strlen(s), day, &err)) {
-        fprintf(stderr, "muster: %s: %s\n", what, err.msg);
-        return MU_EXIT_FAIL;
-    }
-    return MU_EXIT_OK;
 }
 
 static int parse_id(const char *s, int64_t *id)
@@ -137,32 +81,17 @@ static int parse_id(const char *s, int64_t *id)
 /* Take every "--unit X" out of argv into *units (owned array of borrowed strings). */
 static int take_units(int *argc, char **argv, const char ***units, size_t *n)
 {
-    int m = 0;
+    int nunits = 0, rc;
     *units = mu_calloc((size_t)*argc + 1, sizeof(char *));
     *n = 0;
     if (!*units)
         return cli_fail(MU_ENOMEM, NULL);
-    for (int i = 0; i < *argc; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            while (i < *argc)
-                argv[m++] = argv[i++];
-            break;
-        }
-        if (strcmp(argv[i], "--unit") == 0) {
-            if (i + 1 >= *argc) {
-                fprintf(stderr, "muster: option '--unit' needs a value\n");
-                mu_free(*units);
-                *units = NULL;
-                return MU_EXIT_USAGE;
-            }
-            (*units)[(*n)++] = argv[++i];
-        } else if (strncmp(argv[i], "--unit=", 7) == 0) {
-            (*units)[(*n)++] = argv[i] + 7;
-        } else {
-            argv[m++] = argv[i];
-        }
+    if ((rc = cli_take_repeated(argc, argv, "--unit", *units, &nunits))) {
+        mu_free(*units);
+        *units = NULL;
+        return rc;
     }
-    *argc = m;
+    *n = (size_t)nunits;
     return MU_EXIT_OK;
 }
 
@@ -172,11 +101,7 @@ static int print_show(struct mu_store *s, const struct cli_ctx *ctx, int64_t id)
     char *out = NULL;
     struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     enum mu_err rc = mu_app_case_show_json(s, &actor, NULL, id, NULL, &out, &err);
-    if (rc)
-        return cli_fail(rc, &err);
-    fputs(out, stdout);
-    mu_free(out);
-    return MU_EXIT_OK;
+    return cli_emit(rc, out, &err);
 }
 
 static int do_register(int argc, char **argv, struct cli_ctx *ctx)
@@ -220,43 +145,41 @@ static int do_register(int argc, char **argv, struct cli_ctx *ctx)
                                .phone = phone,
                                .address = address,
                                .id_number = idnum};
-    if ((rc = parse_day("--received", received, &in.received)) ||
+    if ((rc = cli_parse_date("--received", received, &in.received)) ||
         (matter && (rc = parse_id(matter, &in.matter)))) {
         mu_free(units);
         return rc;
     }
     struct mu_case_keyring kr;
-    struct common c = {0};
+    struct cli_run r;
     if ((rc = load_key(ctx, key_file, &kr))) {
         mu_free(units);
         return rc;
     }
-    if ((rc = open_all(ctx, &c, 1))) {
+    if ((rc = cli_run_open(ctx, CLI_RUN_CALENDAR, &r))) {
         mu_case_keyring_wipe(&kr);
         mu_free(units);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t id = 0;
     char code[MU_CASE_CODE_LEN + 1];
-    enum mu_err e = mu_app_case_register(c.s, &actor, &kr, c.cal, &in, &id, code, &err);
+    enum mu_err e = mu_app_case_register(r.s, &r.actor, &kr, r.cal, &in, &id, code, &r.err);
     mu_case_keyring_wipe(&kr);
     mu_free(units);
-    if (e) {
-        close_all(&c);
-        return cli_fail(e, &err);
-    }
+    if (e)
+        return cli_run_end(&r, e);
     if (json)
-        rc = print_show(c.s, ctx, id);
+        rc = print_show(r.s, ctx, id);
     else
         printf("case %lld registered, tracking code %s\n", (long long)id, code);
-    close_all(&c);
+    cli_run_release(&r);
     return rc;
 }
 
-static int do_step(int argc, char **argv, struct cli_ctx *ctx, enum mu_case_op op)
+/* accept, reject, assign, note, extend, reply, review, close: @p arg is the enum mu_case_op. */
+static int do_step(int argc, char **argv, struct cli_ctx *ctx, int arg)
 {
+    enum mu_case_op op = (enum mu_case_op)arg;
     const char *on = NULL, *text = NULL, *reason = NULL, *body = NULL, *leader = NULL, *kind = NULL,
                *days = NULL, *outcome = NULL;
     const char **units = NULL;
@@ -296,28 +219,24 @@ static int do_step(int argc, char **argv, struct cli_ctx *ctx, enum mu_case_op o
         }
         st.days = (int)v;
     }
-    if ((rc = parse_day("--on", on, &st.on))) {
+    if ((rc = cli_parse_date("--on", on, &st.on))) {
         mu_free(units);
         return rc;
     }
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, 1))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, CLI_RUN_CALENDAR, &r))) {
         mu_free(units);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_case_step(c.s, &actor, c.cal, id, &st, &err);
+    enum mu_err e = mu_app_case_step(r.s, &r.actor, r.cal, id, &st, &r.err);
     mu_free(units);
-    if (e) {
-        close_all(&c);
-        return cli_fail(e, &err);
-    }
+    if (e)
+        return cli_run_end(&r, e);
     if (json) {
-        rc = print_show(c.s, ctx, id);
+        rc = print_show(r.s, ctx, id);
     } else {
         struct mu_case cs;
-        if (mu_store_case_get(c.s, id, &cs, &err) == MU_OK) {
+        if (mu_store_case_get(r.s, id, &cs, &r.err) == MU_OK) {
             char due[11] = "";
             if (cs.dl.due != MU_CASE_NO_DAY)
                 mu_date_format(cs.dl.due, due);
@@ -329,7 +248,7 @@ static int do_step(int argc, char **argv, struct cli_ctx *ctx, enum mu_case_op o
             mu_case_release(&cs);
         }
     }
-    close_all(&c);
+    cli_run_release(&r);
     return rc;
 }
 
@@ -352,40 +271,37 @@ static int do_show(int argc, char **argv, struct cli_ctx *ctx)
     struct mu_case_keyring kr;
     if (reveal && (rc = load_key(ctx, key_file, &kr)))
         return rc;
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, 0))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         if (reveal)
             mu_case_keyring_wipe(&kr);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     char *out = NULL;
-    enum mu_err e = mu_app_case_show_json(c.s, &actor, reveal ? &kr : NULL, id, reason, &out, &err);
+    enum mu_err e =
+        mu_app_case_show_json(r.s, &r.actor, reveal ? &kr : NULL, id, reason, &out, &r.err);
     if (reveal)
         mu_case_keyring_wipe(&kr);
     if (e == MU_OK) { /* the attachments, without their content (src/app/attachment.c) */
         char ref[32], *with = NULL;
         snprintf(ref, sizeof(ref), "case:%lld", (long long)id);
-        e = mu_app_attachment_merge_json(c.s, ref, "attachments", out, &with, &err);
+        e = mu_app_attachment_merge_json(r.s, ref, "attachments", out, &with, &r.err);
         mu_free(out);
         out = with;
     }
-    close_all(&c);
-    if (e)
-        return cli_fail(e, &err);
+    cli_run_release(&r);
     (void)json; /* the JSON document is the one output of show */
-    fputs(out, stdout);
-    mu_free(out);
-    return MU_EXIT_OK;
+    return cli_emit(e, out, &r.err);
 }
 
+enum attach_op { ATTACH, ATTACHMENTS, ATTACHMENT };
+
 /* attach ID FILE; attachments ID [--json]; attachment ID ATT --output F --reason R */
-static int do_attach(int argc, char **argv, struct cli_ctx *ctx, const char *sub)
+static int do_attach(int argc, char **argv, struct cli_ctx *ctx, int op)
 {
     const char *output = NULL, *reason = NULL, *key_file = NULL;
     int json = 0, npos = 0, rc;
-    int add = strcmp(sub, "attach") == 0, get = strcmp(sub, "attachment") == 0;
+    int add = op == ATTACH, get = op == ATTACHMENT;
     const struct cli_opt opts[] = {
         {"--output", CLI_VALUE, &output, NULL},     {"--reason", CLI_VALUE, &reason, NULL},
         {"--key-file", CLI_VALUE, &key_file, NULL}, {"--json", CLI_FLAG, NULL, &json},
@@ -416,46 +332,42 @@ static int do_attach(int argc, char **argv, struct cli_ctx *ctx, const char *sub
         mu_free(data);
         return rc;
     }
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, 0))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         if (add || get)
             mu_case_keyring_wipe(&kr);
         mu_free(data);
         return rc;
     }
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     char ref[32], *out = NULL;
     snprintf(ref, sizeof(ref), "case:%lld", (long long)id);
     if (add)
-        e = mu_app_case_attach(c.s, &actor, &kr, id, name, data, len, &att, hex, &err);
+        e = mu_app_case_attach(r.s, &r.actor, &kr, id, name, data, len, &att, hex, &r.err);
     else if (get)
-        e = mu_app_case_attachment_get(c.s, &actor, &kr, id, att, reason, NULL, &data, &len,
-                                       &err);
+        e = mu_app_case_attachment_get(r.s, &r.actor, &kr, id, att, reason, NULL, &data, &len,
+                                       &r.err);
     else {
         struct mu_case cs = {0};
-        e = mu_store_case_get(c.s, id, &cs, &err); /* "no case N" rather than an empty list */
+        e = mu_store_case_get(r.s, id, &cs, &r.err); /* "no case N" rather than an empty list */
         mu_case_release(&cs);
         if (e == MU_OK)
-            e = json ? mu_app_attachment_list_json(c.s, ref, &out, &err)
-                     : mu_app_attachment_list_text(c.s, ref, &out, &err);
+            e = json ? mu_app_attachment_list_json(r.s, ref, &out, &r.err)
+                     : mu_app_attachment_list_text(r.s, ref, &out, &r.err);
     }
     if (add || get)
         mu_case_keyring_wipe(&kr);
-    close_all(&c);
+    cli_run_release(&r);
     if (e == MU_OK && get)
-        e = mu_app_attachment_write_file(output, data, len, &err);
+        e = mu_app_attachment_write_file(output, data, len, &r.err);
     mu_free(data);
-    if (e)
-        return cli_fail(e, &err);
+    if (e || !(add || get))
+        return cli_emit(e, out, &r.err);
     if (add)
         printf("case %lld: attachment %lld '%s' stored (%zu bytes, sha256 %s)\n", (long long)id,
                (long long)att, name, len, hex);
-    else if (get)
+    else
         printf("case %lld: attachment %lld written to %s (%zu bytes)\n", (long long)id,
                (long long)att, output, len);
-    else
-        fputs(out, stdout);
-    mu_free(out);
     return MU_EXIT_OK;
 }
 
@@ -486,30 +398,22 @@ static int do_list(int argc, char **argv, struct cli_ctx *ctx)
     struct mu_case_keyring kr;
     if (with_id && (rc = load_key(ctx, key_file, &kr)))
         return rc;
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, 0))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         if (with_id)
             mu_case_keyring_wipe(&kr);
         return rc;
     }
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     char *out = NULL;
     enum mu_err e = MU_OK;
     if (xlsx)
-        e = mu_app_case_list_xlsx(c.s, &actor, &f, with_id ? &kr : NULL, reason, xlsx, &err);
+        e = mu_app_case_list_xlsx(r.s, &r.actor, &f, with_id ? &kr : NULL, reason, xlsx, &r.err);
     if (with_id)
         mu_case_keyring_wipe(&kr);
     if (e == MU_OK && (json || !xlsx))
-        e = mu_app_case_list(c.s, &f, json ? MU_CASE_JSON : MU_CASE_TEXT, &out, &err);
-    close_all(&c);
-    if (e)
-        return cli_fail(e, &err);
-    if (out)
-        fputs(out, stdout);
-    else
-        printf("wrote %s\n", xlsx);
-    mu_free(out);
-    return MU_EXIT_OK;
+        e = mu_app_case_list(r.s, &f, json ? MU_CASE_JSON : MU_CASE_TEXT, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit_ledger(e, out, xlsx, &r.err);
 }
 
 static int do_due(int argc, char **argv, struct cli_ctx *ctx)
@@ -531,20 +435,16 @@ static int do_due(int argc, char **argv, struct cli_ctx *ctx)
         return MU_EXIT_USAGE;
     }
     int32_t day = 0;
-    if ((rc = parse_day("--today", today, &day)))
+    if ((rc = cli_parse_date("--today", today, &day)))
         return rc;
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, 0)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
     char *out = NULL;
-    enum mu_err e = mu_app_case_due(c.s, day, (int)(secs / 86400),
-                                    json ? MU_CASE_JSON : MU_CASE_TEXT, &out, &err);
-    close_all(&c);
-    if (e)
-        return cli_fail(e, &err);
-    fputs(out, stdout);
-    mu_free(out);
-    return MU_EXIT_OK;
+    enum mu_err e = mu_app_case_due(r.s, day, (int)(secs / 86400),
+                                    json ? MU_CASE_JSON : MU_CASE_TEXT, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit(e, out, &r.err);
 }
 
 static int parse_format(const char *s, enum mu_case_format *fmt)
@@ -586,29 +486,26 @@ static int do_doc(int argc, char **argv, struct cli_ctx *ctx, int notice)
                                                 sizeof(path), &kerr) == MU_OK)
             have_key = mu_case_keyfile_load(key_file ? key_file : path, &kr, &kerr) == MU_OK;
     }
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, 0))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         if (have_key)
             mu_case_keyring_wipe(&kr);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     char *out = NULL;
-    enum mu_err e = notice ? mu_app_case_notice(c.s, &actor, have_key ? &kr : NULL, id, kind, dir,
-                                                fmt, &out, &err)
-                           : mu_app_case_handover(c.s, &actor, id, fmt, &out, &err);
+    enum mu_err e = notice ? mu_app_case_notice(r.s, &r.actor, have_key ? &kr : NULL, id, kind,
+                                                dir, fmt, &out, &r.err)
+                           : mu_app_case_handover(r.s, &r.actor, id, fmt, &out, &r.err);
     if (have_key)
         mu_case_keyring_wipe(&kr);
-    close_all(&c);
-    if (e)
-        return cli_fail(e, &err);
-    fputs(out, stdout);
-    mu_free(out);
-    return MU_EXIT_OK;
+    cli_run_release(&r);
+    return cli_emit(e, out, &r.err);
 }
 
-static int do_simple(int argc, char **argv, struct cli_ctx *ctx, const char *what)
+enum simple_op { STATS, PURGE, RECOMPUTE };
+
+/* stats [--json]; purge --closed-before DATE; recompute */
+static int do_simple(int argc, char **argv, struct cli_ctx *ctx, int op)
 {
     const char *before = NULL;
     int json = 0, npos = 0, rc;
@@ -617,77 +514,61 @@ static int do_simple(int argc, char **argv, struct cli_ctx *ctx, const char *wha
         {"--json", CLI_FLAG, NULL, &json},
         {NULL, CLI_FLAG, NULL, NULL},
     };
-    int purge = strcmp(what, "purge") == 0, stats = strcmp(what, "stats") == 0;
+    int purge = op == PURGE, stats = op == STATS;
     if ((rc = cli_parse(argc, argv, opts, &npos)) || npos || (purge && !before) ||
         (!purge && before) || (!stats && json))
         return rc ? rc : cli_usage(U_OTHER);
     int32_t day = 0;
-    if (purge && (rc = parse_day("--closed-before", before, &day)))
+    if (purge && (rc = cli_parse_date("--closed-before", before, &day)))
         return rc;
-    struct common c = {0};
-    if ((rc = open_all(ctx, &c, strcmp(what, "recompute") == 0)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, op == RECOMPUTE ? CLI_RUN_CALENDAR : 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     size_t n = 0;
     char *out = NULL;
     enum mu_err e;
     if (purge)
-        e = mu_app_case_purge(c.s, &actor, day, &n, &err);
+        e = mu_app_case_purge(r.s, &r.actor, day, &n, &r.err);
     else if (stats)
-        e = mu_app_case_stats(c.s, json ? MU_CASE_JSON : MU_CASE_TEXT, &out, &err);
+        e = mu_app_case_stats(r.s, json ? MU_CASE_JSON : MU_CASE_TEXT, &out, &r.err);
     else
-        e = mu_app_case_recompute(c.s, &actor, c.cal, &n, &err);
-    close_all(&c);
-    if (e)
-        return cli_fail(e, &err);
-    if (out)
-        fputs(out, stdout);
-    else if (purge)
+        e = mu_app_case_recompute(r.s, &r.actor, r.cal, &n, &r.err);
+    cli_run_release(&r);
+    if (e || out)
+        return cli_emit(e, out, &r.err);
+    if (purge)
         printf("personal data removed from %zu closed case%s\n", n, n == 1 ? "" : "s");
     else
         printf("deadlines changed in %zu open case%s\n", n, n == 1 ? "" : "s");
-    mu_free(out);
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"register", .run = do_register},
+    {"accept", .run_with = do_step, .arg = MU_CASE_OP_ACCEPT},
+    {"reject", .run_with = do_step, .arg = MU_CASE_OP_REJECT},
+    {"assign", .run_with = do_step, .arg = MU_CASE_OP_ASSIGN},
+    {"note", .run_with = do_step, .arg = MU_CASE_OP_NOTE},
+    {"extend", .run_with = do_step, .arg = MU_CASE_OP_EXTEND},
+    {"reply", .run_with = do_step, .arg = MU_CASE_OP_REPLY},
+    {"review", .run_with = do_step, .arg = MU_CASE_OP_REVIEW},
+    {"close", .run_with = do_step, .arg = MU_CASE_OP_CLOSE},
+    {"show", .run = do_show},
+    {"attach", .run_with = do_attach, .arg = ATTACH},
+    {"attachments", .run_with = do_attach, .arg = ATTACHMENTS},
+    {"attachment", .run_with = do_attach, .arg = ATTACHMENT},
+    {"list", .run = do_list},
+    {"due", .run = do_due},
+    {"handover", .run_with = do_doc, .arg = 0},
+    {"notice", .run_with = do_doc, .arg = 1},
+    {"stats", .run_with = do_simple, .arg = STATS},
+    {"purge", .run_with = do_simple, .arg = PURGE},
+    {"recompute", .run_with = do_simple, .arg = RECOMPUTE},
+    {NULL},
+};
+
 int cmd_case(int argc, char **argv, struct cli_ctx *ctx)
 {
-    static const struct {
-        const char *name;
-        enum mu_case_op op;
-    } steps[] = {
-        {"accept", MU_CASE_OP_ACCEPT}, {"reject", MU_CASE_OP_REJECT}, {"assign", MU_CASE_OP_ASSIGN},
-        {"note", MU_CASE_OP_NOTE},     {"extend", MU_CASE_OP_EXTEND}, {"reply", MU_CASE_OP_REPLY},
-        {"review", MU_CASE_OP_REVIEW}, {"close", MU_CASE_OP_CLOSE},
-    };
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "register") == 0)
-        return do_register(argc - 1, argv + 1, ctx);
-    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
-        if (strcmp(sub, steps[i].name) == 0)
-            return do_step(argc - 1, argv + 1, ctx, steps[i].op);
-    if (strcmp(sub, "show") == 0)
-        return do_show(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "attach") == 0 || strcmp(sub, "attachments") == 0 ||
-        strcmp(sub, "attachment") == 0)
-        return do_attach(argc - 1, argv + 1, ctx, sub);
-    if (strcmp(sub, "list") == 0)
-        return do_list(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "due") == 0)
-        return do_due(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "handover") == 0)
-        return do_doc(argc - 1, argv + 1, ctx, 0);
-    if (strcmp(sub, "notice") == 0)
-        return do_doc(argc - 1, argv + 1, ctx, 1);
-    if (strcmp(sub, "stats") == 0 || strcmp(sub, "purge") == 0 || strcmp(sub, "recompute") == 0)
-        return do_simple(argc - 1, argv + 1, ctx, sub);
-    fprintf(stderr, "muster: case: unknown subcommand '%s'\n", sub);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "case: unknown subcommand", CLI_HELP_ALL, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

@@ -20,13 +20,6 @@
     "       muster config list [--prefix PREFIX]\n"                                                \
     "       muster config keys"
 
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
 static int set_cmd(int argc, char **argv, struct cli_ctx *ctx)
 {
     int npos = 0, rc;
@@ -35,15 +28,12 @@ static int set_cmd(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos != 2)
         return cli_usage("muster config set KEY VALUE");
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_actor actor = {ctx->actor, cli_now_ms()};
-    struct mu_error err = {0};
-    enum mu_err e = mu_app_config_set(s, &actor, argv[0], argv[1], &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = mu_app_config_set(r.s, &r.actor, argv[0], argv[1], &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("set %s\n", argv[0]);
     return MU_EXIT_OK;
 }
@@ -57,22 +47,21 @@ static int get_cmd(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos != 1)
         return cli_usage("muster config get KEY [--reveal]");
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *v = NULL, *shown = NULL;
-    enum mu_err e = mu_store_setting_get(s, argv[0], &v, &err);
-    mu_store_close(s);
+    enum mu_err e = mu_store_setting_get(r.s, argv[0], &v, &r.err);
+    cli_run_release(&r);
     if (e == MU_OK && reveal && !mu_config_key_is_secret(argv[0]))
         shown = mu_strdup(v), e = shown ? MU_OK : MU_ENOMEM;
     else if (e == MU_OK)
-        e = mu_config_display(argv[0], v, &shown, &err);
+        e = mu_config_display(argv[0], v, &shown, &r.err);
     if (e == MU_OK)
         printf("%s\n", shown);
     mu_free(v);
     mu_free(shown);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return e ? cli_fail(e, &r.err) : MU_EXIT_OK;
 }
 
 static int unset_cmd(int argc, char **argv, struct cli_ctx *ctx)
@@ -83,15 +72,12 @@ static int unset_cmd(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos != 1)
         return cli_usage("muster config unset KEY");
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_actor actor = {ctx->actor, cli_now_ms()};
-    struct mu_error err = {0};
-    enum mu_err e = mu_store_setting_unset(s, &actor, argv[0], &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = mu_store_setting_unset(r.s, &r.actor, argv[0], &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("unset %s\n", argv[0]);
     return MU_EXIT_OK;
 }
@@ -106,51 +92,45 @@ static int list_cmd(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos)
         return cli_usage("muster config list [--prefix PREFIX]");
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     struct mu_setting *v = NULL;
     size_t n = 0;
-    enum mu_err e = mu_store_settings_list(s, prefix, &v, &n, &err);
-    mu_store_close(s);
+    enum mu_err e = mu_store_settings_list(r.s, prefix, &v, &n, &r.err);
+    cli_run_release(&r);
     for (size_t i = 0; e == MU_OK && i < n; i++) {
         char *shown = NULL;
-        e = mu_config_display(v[i].key, v[i].value, &shown, &err);
+        e = mu_config_display(v[i].key, v[i].value, &shown, &r.err);
         if (e == MU_OK)
             printf("%s = %s\n", v[i].key, shown);
         mu_free(shown);
     }
     mu_settings_free(v, n);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return e ? cli_fail(e, &r.err) : MU_EXIT_OK;
 }
 
-static int keys_cmd(void)
+/* keys takes no arguments; with any, it is not a subcommand this command knows. */
+static int keys_cmd(int argc, char **argv, struct cli_ctx *ctx)
 {
+    (void)argv;
+    (void)ctx;
+    if (argc) {
+        fprintf(stderr, "muster: config: unknown subcommand 'keys'\n");
+        return cli_usage(USAGE);
+    }
     for (const struct mu_config_key *k = mu_config_known_keys(); k->key; k++)
         printf("%-24s %s\n", k->key, k->help);
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"set", .run = set_cmd},     {"get", .run = get_cmd},   {"unset", .run = unset_cmd},
+    {"list", .run = list_cmd},   {"keys", .run = keys_cmd}, {NULL},
+};
+
 int cmd_config(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "set") == 0)
-        return set_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "get") == 0)
-        return get_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "unset") == 0)
-        return unset_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "list") == 0)
-        return list_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "keys") == 0 && argc == 1)
-        return keys_cmd();
-    fprintf(stderr, "muster: config: unknown subcommand '%s'\n", sub);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "config: unknown subcommand", CLI_HELP_ALL, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

@@ -12,7 +12,6 @@
 #include <muster/mem.h>
 #include <muster/register.h>
 #include <muster/store.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define U_ADD                                                                                      \
@@ -22,13 +21,6 @@
 #define U_LIST "muster contact list [--json] [--xlsx FILE]"
 #define U_SHEET "muster contact sheet [--format html] [--output FILE]"
 #define USAGE U_ADD "\n       " U_REMOVE "\n       " U_LIST "\n       " U_SHEET
-
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
 
 static int add(int argc, char **argv, struct cli_ctx *ctx)
 {
@@ -43,16 +35,13 @@ static int add(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos || !name || !phone)
         return cli_usage(U_ADD);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t id = 0;
-    enum mu_err e = mu_app_contact_add(s, &actor, name, phone, category, note, &id, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = mu_app_contact_add(r.s, &r.actor, name, phone, category, note, &id, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("contact %lld: %s %s\n", (long long)id, name, phone);
     return MU_EXIT_OK;
 }
@@ -65,22 +54,16 @@ static int remove_one(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos != 1)
         return cli_usage(U_REMOVE);
-    char *end = NULL;
-    long long id = strtoll(argv[0], &end, 10);
-    if (!*argv[0] || *end || id <= 0) {
-        fprintf(stderr, "muster: id: '%s' is not an id\n", argv[0]);
-        return MU_EXIT_FAIL;
-    }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    int64_t id = 0;
+    if ((rc = cli_parse_id("id", argv[0], &id)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_contact_remove(s, &actor, id, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    printf("contact %lld: removed\n", id);
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
+        return rc;
+    enum mu_err e = mu_app_contact_remove(r.s, &r.actor, id, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
+    printf("contact %lld: removed\n", (long long)id);
     return MU_EXIT_OK;
 }
 
@@ -95,25 +78,17 @@ static int list(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos)
         return cli_usage(U_LIST);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
     enum mu_err e = MU_OK;
     if (xlsx)
-        e = mu_app_contact_xlsx(s, xlsx, &err);
+        e = mu_app_contact_xlsx(r.s, xlsx, &r.err);
     if (e == MU_OK && (json || !xlsx))
-        e = mu_app_contact_list(s, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    if (out)
-        fputs(out, stdout);
-    else
-        printf("wrote %s\n", xlsx);
-    mu_free(out);
-    return MU_EXIT_OK;
+        e = mu_app_contact_list(r.s, json ? MU_REG_JSON : MU_REG_TEXT, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit_ledger(e, out, xlsx, &r.err);
 }
 
 static int sheet(int argc, char **argv, struct cli_ctx *ctx)
@@ -133,20 +108,14 @@ static int sheet(int argc, char **argv, struct cli_ctx *ctx)
                 format);
         return MU_EXIT_FAIL;
     }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
-    enum mu_err e = mu_app_contact_sheet_html(s, &out, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    if (!output) {
-        fputs(out, stdout);
-        mu_free(out);
-        return MU_EXIT_OK;
-    }
+    enum mu_err e = mu_app_contact_sheet_html(r.s, &out, &r.err);
+    cli_run_release(&r);
+    if (e || !output)
+        return cli_emit(e, out, &r.err);
     FILE *f = fopen(output, "wb");
     size_t len = strlen(out);
     int ok = f && fwrite(out, 1, len, f) == len;
@@ -161,23 +130,16 @@ static int sheet(int argc, char **argv, struct cli_ctx *ctx)
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"add", .run = add},
+    {"remove", .run = remove_one},
+    {"list", .run = list},
+    {"sheet", .run = sheet},
+    {NULL},
+};
+
 int cmd_contact(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "add") == 0)
-        return add(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "remove") == 0)
-        return remove_one(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "list") == 0)
-        return list(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "sheet") == 0)
-        return sheet(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: contact: unknown subcommand '%s'\n", sub);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "contact: unknown subcommand", CLI_HELP_ALL, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

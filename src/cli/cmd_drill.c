@@ -19,29 +19,17 @@
 #define U_RUN "muster drill run PLAN_FILE --scenario SCENARIO_FILE [--json] [--check]"
 #define EXIT_MISSED 3
 
+/* cli_read_file, refusing more than @p max bytes. */
 static int read_file(const char *path, size_t max, char **out, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "muster: cannot read '%s'\n", path);
+    int rc = cli_read_file(path, max, out, len);
+    if (rc == MU_EXIT_OK && *len > max) {
+        mu_free(*out);
+        *out = NULL;
+        fprintf(stderr, "muster: '%s' is too large\n", path);
         return MU_EXIT_FAIL;
     }
-    char *buf = mu_malloc(max + 2);
-    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return cli_fail(MU_ENOMEM, NULL);
-    if (bad || n > max) {
-        mu_free(buf);
-        fprintf(stderr, bad ? "muster: cannot read '%s'\n" : "muster: '%s' is too large\n",
-                path);
-        return MU_EXIT_FAIL;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return MU_EXIT_OK;
+    return rc;
 }
 
 static void print_diags(const char *file, struct mu_diags *d)
@@ -111,11 +99,10 @@ out:
     return rc;
 }
 
+static const struct cli_sub subs[] = {{"run", .run = run}, {NULL}};
+
 int cmd_drill(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc >= 1 && strcmp(argv[0], "run") == 0)
-        return run(argc - 1, argv + 1, ctx);
-    if (argc >= 1)
-        fprintf(stderr, "muster: drill: unknown subcommand '%s'\n", argv[0]);
-    return cli_usage(U_RUN);
+    static const struct cli_cmd cmd = {U_RUN, "drill: unknown subcommand", 0, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

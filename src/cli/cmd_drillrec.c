@@ -11,7 +11,6 @@
  */
 #include "cli.h"
 
-#include <muster/date.h>
 #include <muster/mem.h>
 #include <muster/register.h>
 #include <muster/store.h>
@@ -35,34 +34,6 @@
           "\n       " U_TERMS "\n       " U_REQUIRE "\n       " U_DUE                             \
           "\nKIND is fire-evacuation, earthquake, flood, food-poisoning, ... (a-z, 0-9, -);\n"   \
           "DURATION is 45m, 1h30m, 3m20s; due exits 1 when a requirement is at risk"
-
-static int parse_id(const char *s, int64_t *id)
-{
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0) {
-        fprintf(stderr, "muster: id: '%s' is not an id\n", s ? s : "");
-        return MU_EXIT_FAIL;
-    }
-    *id = v;
-    return MU_EXIT_OK;
-}
-
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
-static int emit(enum mu_err rc, char *text, const struct mu_error *err)
-{
-    if (rc)
-        return cli_fail(rc, err);
-    fputs(text, stdout);
-    mu_free(text);
-    return MU_EXIT_OK;
-}
 
 /* Read @p path (at most MU_REG_MAX_SIM bytes) into *out (mu_free). */
 static int read_file(const char *path, char **out)
@@ -141,23 +112,21 @@ static int add(int argc, char **argv, struct cli_ctx *ctx)
     in.findings = findings;
     in.nfindings = (size_t)nf;
     in.simulation_json = simtext;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         mu_free(findings);
         mu_free(simtext);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t id = 0;
     char *out = NULL;
-    enum mu_err e = mu_app_drill_add(s, &actor, &in, &id, &err);
+    enum mu_err e = mu_app_drill_add(r.s, &r.actor, &in, &id, &r.err);
     if (e == MU_OK)
-        e = mu_app_drill_show(s, id, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
-    mu_store_close(s);
+        e = mu_app_drill_show(r.s, id, json ? MU_REG_JSON : MU_REG_TEXT, &out, &r.err);
+    cli_run_release(&r);
     mu_free(findings);
     mu_free(simtext);
-    return emit(e, out, &err);
+    return cli_emit(e, out, &r.err);
 }
 
 static int task(int argc, char **argv, struct cli_ctx *ctx, int done)
@@ -175,7 +144,7 @@ static int task(int argc, char **argv, struct cli_ctx *ctx, int done)
              : (npos != 1 || !owner || !due || by || (!finding && !text)))
         return cli_usage(done ? U_DONE : U_TASK);
     int64_t id = 0, tid = 0;
-    if ((rc = parse_id(argv[0], &id)))
+    if ((rc = cli_parse_id("id", argv[0], &id)))
         return rc;
     int fno = 0;
     if (finding) {
@@ -187,16 +156,14 @@ static int task(int argc, char **argv, struct cli_ctx *ctx, int done)
         }
         fno = (int)v;
     }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = done ? mu_app_drill_task_done(s, &actor, id, by, &err)
-                         : mu_app_drill_task_add(s, &actor, id, fno, text, owner, due, &tid, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = done ? mu_app_drill_task_done(r.s, &r.actor, id, by, &r.err)
+                         : mu_app_drill_task_add(r.s, &r.actor, id, fno, text, owner, due, &tid,
+                                                 &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     if (done)
         printf("task %lld: done by %s\n", (long long)id, by);
     else
@@ -218,29 +185,21 @@ static int show_list(int argc, char **argv, struct cli_ctx *ctx, int is_show)
     if (is_show ? (npos != 1 || plan || xlsx) : npos != 0)
         return cli_usage(is_show ? U_SHOW : U_LIST);
     int64_t id = 0;
-    if (is_show && (rc = parse_id(argv[0], &id)))
+    if (is_show && (rc = cli_parse_id("id", argv[0], &id)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
     enum mu_reg_format fmt = json ? MU_REG_JSON : MU_REG_TEXT;
     enum mu_err e = MU_OK;
     if (xlsx)
-        e = mu_app_drill_xlsx(s, xlsx, &err);
+        e = mu_app_drill_xlsx(r.s, xlsx, &r.err);
     if (e == MU_OK && (is_show || json || !xlsx))
-        e = is_show ? mu_app_drill_show(s, id, fmt, &out, &err)
-                    : mu_app_drill_list(s, plan, fmt, &out, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    if (out)
-        fputs(out, stdout);
-    else
-        printf("wrote %s\n", xlsx);
-    mu_free(out);
-    return MU_EXIT_OK;
+        e = is_show ? mu_app_drill_show(r.s, id, fmt, &out, &r.err)
+                    : mu_app_drill_list(r.s, plan, fmt, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit_ledger(e, out, xlsx, &r.err);
 }
 
 static int settings(int argc, char **argv, struct cli_ctx *ctx, int is_terms)
@@ -251,16 +210,13 @@ static int settings(int argc, char **argv, struct cli_ctx *ctx, int is_terms)
         return rc;
     if (npos != (is_terms ? 1 : 2))
         return cli_usage(is_terms ? U_TERMS : U_REQUIRE);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = is_terms ? mu_app_drill_terms_set(s, &actor, argv[0], &err)
-                             : mu_app_drill_require_set(s, &actor, argv[0], argv[1], &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = is_terms ? mu_app_drill_terms_set(r.s, &r.actor, argv[0], &r.err)
+                             : mu_app_drill_require_set(r.s, &r.actor, argv[0], argv[1], &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     if (is_terms)
         printf("drill.terms = %s\n", argv[0]);
     else
@@ -280,61 +236,39 @@ static int due(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos)
         return cli_usage(U_DUE);
-    long days = 14;
-    if (within) {
-        char *end = NULL;
-        days = strtol(within, &end, 10);
-        if (!*within || *end || days < 0 || days > 3660) {
-            fprintf(stderr, "muster: within: '%s' is not a number of days\n", within);
-            return MU_EXIT_FAIL;
-        }
-    }
-    int64_t when = cli_now_ms();
-    struct mu_error err = {0};
-    if (at && mu_local_parse(at, &when, &err)) {
-        fprintf(stderr, "muster: at: %s\n", err.msg);
-        return MU_EXIT_FAIL;
-    }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    int32_t days = 0;
+    int64_t when = 0;
+    if ((rc = cli_parse_within(within, 14, &days)) ||
+        (rc = cli_parse_time("at", at, cli_now_ms(), &when)))
+        return rc;
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
     char *out = NULL;
     size_t warnings = 0;
-    enum mu_err e = mu_app_drill_due(s, when, (int32_t)days, json ? MU_REG_JSON : MU_REG_TEXT,
-                                     &out, &warnings, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    fputs(out, stdout);
-    mu_free(out);
+    enum mu_err e = mu_app_drill_due(r.s, when, days, json ? MU_REG_JSON : MU_REG_TEXT, &out,
+                                     &warnings, &r.err);
+    cli_run_release(&r);
+    if ((rc = cli_emit(e, out, &r.err)))
+        return rc;
     return warnings ? MU_EXIT_FAIL : MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"add", .run = add},
+    {"task", .run_with = task, .arg = 0},
+    {"done", .run_with = task, .arg = 1},
+    {"show", .run_with = show_list, .arg = 1},
+    {"list", .run_with = show_list, .arg = 0},
+    {"terms", .run_with = settings, .arg = 1},
+    {"require", .run_with = settings, .arg = 0},
+    {"due", .run = due},
+    {NULL},
+};
+
 int cmd_drillrec(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "add") == 0)
-        return add(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "task") == 0)
-        return task(argc - 1, argv + 1, ctx, 0);
-    if (strcmp(sub, "done") == 0)
-        return task(argc - 1, argv + 1, ctx, 1);
-    if (strcmp(sub, "show") == 0)
-        return show_list(argc - 1, argv + 1, ctx, 1);
-    if (strcmp(sub, "list") == 0)
-        return show_list(argc - 1, argv + 1, ctx, 0);
-    if (strcmp(sub, "terms") == 0)
-        return settings(argc - 1, argv + 1, ctx, 1);
-    if (strcmp(sub, "require") == 0)
-        return settings(argc - 1, argv + 1, ctx, 0);
-    if (strcmp(sub, "due") == 0)
-        return due(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: drill-record: unknown subcommand '%s'\n", sub);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "drill-record: unknown subcommand", CLI_HELP_ALL,
+                                       subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

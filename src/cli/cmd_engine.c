@@ -63,38 +63,32 @@ static int run(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos || (at && until) || (at && !once) || (once && until))
         return cli_usage(U_RUN);
-    struct mu_error err = {0};
     int64_t fixed = 0, stop_at = 0;
-    if (at && mu_local_parse(at, &fixed, &err)) {
-        fprintf(stderr, "muster: --at: %s\n", err.msg);
-        return MU_EXIT_FAIL;
-    }
-    if (until && mu_local_parse(until, &stop_at, &err)) {
-        fprintf(stderr, "muster: --until: %s\n", err.msg);
-        return MU_EXIT_FAIL;
-    }
+    if ((rc = cli_parse_time("--at", at, 0, &fixed)) ||
+        (rc = cli_parse_time("--until", until, 0, &stop_at)))
+        return rc;
     struct mu_clock fixed_clock = {fixed_now, &fixed};
     const struct mu_clock *clock = at ? &fixed_clock : mu_clock_real();
     struct mu_engine_opts eo = {.node = ctx->actor};
     const char *crash = getenv("MUSTER_TEST_CRASH_AFTER_CLAIM");
     if (crash && strcmp(crash, "1") == 0)
         eo.after_claim = crash_after_claim;
-    struct mu_store *s = NULL;
-    enum mu_err e = mu_store_open(ctx->db, &s, &err);
-    if (e)
-        return cli_fail(e, &err);
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
+        return rc;
     size_t fired = 0, deferred = 0;
+    enum mu_err e;
     for (;;) {
-        struct mu_engine_result r;
-        e = mu_engine_run_due_ex(s, clock, &eo, 0, &r, &err);
+        struct mu_engine_result res;
+        e = mu_engine_run_due_ex(r.s, clock, &eo, 0, &res, &r.err);
         if (e)
             break;
-        fired += r.fired;
-        deferred += r.deferred;
+        fired += res.fired;
+        deferred += res.deferred;
         if (deliver) {
             struct mu_outbox_transport t = {.on_attempt = mu_app_incident_on_attempt,
                                             .actor = ctx->actor};
-            e = mu_app_outbox_deliver(s, &t, clock->now_ms(clock->ctx), 100, NULL, &err);
+            e = mu_app_outbox_deliver(r.s, &t, clock->now_ms(clock->ctx), 100, NULL, &r.err);
             if (e)
                 break;
         }
@@ -103,7 +97,7 @@ static int run(int argc, char **argv, struct cli_ctx *ctx)
         int64_t next = -1, now = clock->now_ms(clock->ctx);
         if (until && now >= stop_at)
             break;
-        if ((e = mu_engine_next_due(s, &next, &err)))
+        if ((e = mu_engine_next_due(r.s, &next, &r.err)))
             break;
         int64_t wait = 60000; /* other processes may arm timers: look again within a minute */
         if (next >= 0 && next - now < wait)
@@ -114,9 +108,8 @@ static int run(int argc, char **argv, struct cli_ctx *ctx)
             wait = 5000; /* retries of the outbox come due without a timer */
         sleep_ms(wait);
     }
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("engine: %zu timers fired, %zu deferred\n", fired, deferred);
     return MU_EXIT_OK;
 }
@@ -129,17 +122,15 @@ static int status(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos)
         return cli_usage(U_STATUS);
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
-    enum mu_err e = mu_store_open(ctx->db, &s, &err);
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
+        return rc;
     int64_t n = 0, next = -1;
+    enum mu_err e = mu_store_timer_count(r.s, NULL, NULL, &n, &r.err);
     if (e == MU_OK)
-        e = mu_store_timer_count(s, NULL, NULL, &n, &err);
-    if (e == MU_OK)
-        e = mu_engine_next_due(s, &next, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+        e = mu_engine_next_due(r.s, &next, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     char iso[26] = "none";
     if (next >= 0)
         mu_local_format(next, iso);
@@ -147,14 +138,10 @@ static int status(int argc, char **argv, struct cli_ctx *ctx)
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {{"run", .run = run}, {"status", .run = status}, {NULL}};
+
 int cmd_engine(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    if (strcmp(argv[0], "run") == 0)
-        return run(argc - 1, argv + 1, ctx);
-    if (strcmp(argv[0], "status") == 0)
-        return status(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: engine: unknown subcommand '%s'\n", argv[0]);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "engine: unknown subcommand", 0, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

@@ -11,11 +11,9 @@
 #include "cli.h"
 
 #include <muster/attachment.h>
-#include <muster/date.h>
 #include <muster/mem.h>
 #include <muster/register.h>
 #include <muster/store.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define U_ADD                                                                                      \
@@ -40,45 +38,10 @@
           "\n       " U_INSPECT                                                                    \
           "\nDATE is YYYY-MM-DD; TIME is YYYY-MM-DDTHH:MM in UTC+8 (default now)"
 
-static int parse_id(const char *s, int64_t *id)
-{
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0) {
-        fprintf(stderr, "muster: id: '%s' is not an id\n", s ? s : "");
-        return MU_EXIT_FAIL;
-    }
-    *id = v;
-    return MU_EXIT_OK;
-}
-
+/* --at, default now. */
 static int parse_at(const char *at, int64_t *ms)
 {
-    struct mu_error err = {0};
-    if (!at) {
-        *ms = cli_now_ms();
-        return MU_EXIT_OK;
-    }
-    enum mu_err rc = mu_local_parse(at, ms, &err);
-    if (rc)
-        fprintf(stderr, "muster: at: %s\n", err.msg);
-    return rc ? cli_exit_code(rc) : MU_EXIT_OK;
-}
-
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
-static int emit(enum mu_err rc, char *text, const struct mu_error *err)
-{
-    if (rc)
-        return cli_fail(rc, err);
-    fputs(text, stdout);
-    mu_free(text);
-    return MU_EXIT_OK;
+    return cli_parse_time("at", at, cli_now_ms(), ms);
 }
 
 static int add(int argc, char **argv, struct cli_ctx *ctx)
@@ -96,22 +59,23 @@ static int add(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos || !in.place || !in.description || !in.severity || !in.unit || !in.owner || !in.due)
         return cli_usage(U_ADD);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t id = 0;
     char *out = NULL;
-    enum mu_err e = mu_app_hazard_add(s, &actor, &in, &id, &err);
+    enum mu_err e = mu_app_hazard_add(r.s, &r.actor, &in, &id, &r.err);
     if (e == MU_OK)
-        e = mu_app_hazard_show(s, id, actor.now_ms, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
-    mu_store_close(s);
-    return emit(e, out, &err);
+        e = mu_app_hazard_show(r.s, id, r.actor.now_ms, json ? MU_REG_JSON : MU_REG_TEXT, &out,
+                               &r.err);
+    cli_run_release(&r);
+    return cli_emit(e, out, &r.err);
 }
 
+enum change_op { RECTIFY, VERIFY, ASSIGN, NOTE };
+
 /* rectify, verify, assign, note: ID plus options. */
-static int change(int argc, char **argv, struct cli_ctx *ctx, const char *sub)
+static int change(int argc, char **argv, struct cli_ctx *ctx, int op)
 {
     const char *by = NULL, *note = NULL, *owner = NULL, *due = NULL, *text = NULL;
     int npos = 0, rc;
@@ -120,48 +84,45 @@ static int change(int argc, char **argv, struct cli_ctx *ctx, const char *sub)
         {"--owner", CLI_VALUE, &owner, NULL}, {"--due", CLI_VALUE, &due, NULL},
         {"--text", CLI_VALUE, &text, NULL},   {NULL, CLI_FLAG, NULL, NULL},
     };
-    const char *usage = strcmp(sub, "rectify") == 0  ? U_RECTIFY
-                        : strcmp(sub, "verify") == 0 ? U_VERIFY
-                        : strcmp(sub, "assign") == 0 ? U_ASSIGN
-                                                     : U_NOTE;
+    const char *usage = op == RECTIFY  ? U_RECTIFY
+                        : op == VERIFY ? U_VERIFY
+                        : op == ASSIGN ? U_ASSIGN
+                                       : U_NOTE;
     if ((rc = cli_parse(argc, argv, opts, &npos)))
         return rc;
     int ok = npos == 1;
-    if (strcmp(sub, "rectify") == 0)
+    if (op == RECTIFY)
         ok = ok && by && !owner && !due && !text;
-    else if (strcmp(sub, "verify") == 0)
+    else if (op == VERIFY)
         ok = ok && by && !note && !owner && !due && !text;
-    else if (strcmp(sub, "assign") == 0)
+    else if (op == ASSIGN)
         ok = ok && owner && !by && !note && !text;
     else
         ok = ok && text && !by && !note && !owner && !due;
     if (!ok)
         return cli_usage(usage);
     int64_t id = 0;
-    if ((rc = parse_id(argv[0], &id)))
+    if ((rc = cli_parse_id("id", argv[0], &id)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     enum mu_err e;
-    if (strcmp(sub, "rectify") == 0)
-        e = mu_app_hazard_rectify(s, &actor, id, by, note, &err);
-    else if (strcmp(sub, "verify") == 0)
-        e = mu_app_hazard_verify(s, &actor, id, by, &err);
-    else if (strcmp(sub, "assign") == 0)
-        e = mu_app_hazard_assign(s, &actor, id, owner, due, &err);
+    if (op == RECTIFY)
+        e = mu_app_hazard_rectify(r.s, &r.actor, id, by, note, &r.err);
+    else if (op == VERIFY)
+        e = mu_app_hazard_verify(r.s, &r.actor, id, by, &r.err);
+    else if (op == ASSIGN)
+        e = mu_app_hazard_assign(r.s, &r.actor, id, owner, due, &r.err);
     else
-        e = mu_app_hazard_note(s, &actor, id, text, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    if (strcmp(sub, "rectify") == 0)
+        e = mu_app_hazard_note(r.s, &r.actor, id, text, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
+    if (op == RECTIFY)
         printf("hazard %lld: rectified by %s\n", (long long)id, by);
-    else if (strcmp(sub, "verify") == 0)
+    else if (op == VERIFY)
         printf("hazard %lld: verified by %s\n", (long long)id, by);
-    else if (strcmp(sub, "assign") == 0)
+    else if (op == ASSIGN)
         printf("hazard %lld: assigned to %s%s%s\n", (long long)id, owner, due ? ", due " : "",
                due ? due : "");
     else
@@ -181,35 +142,28 @@ static int show(int argc, char **argv, struct cli_ctx *ctx)
     if (npos != 1)
         return cli_usage(U_SHOW);
     int64_t id = 0, when = 0;
-    if ((rc = parse_id(argv[0], &id)) || (rc = parse_at(at, &when)))
+    if ((rc = cli_parse_id("id", argv[0], &id)) || (rc = parse_at(at, &when)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
-    enum mu_err e = mu_app_hazard_show(s, id, when, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
+    enum mu_err e =
+        mu_app_hazard_show(r.s, id, when, json ? MU_REG_JSON : MU_REG_TEXT, &out, &r.err);
     /* the photos (src/app/attachment.c): a "photos" member, or lines after the text */
     char ref[32], *more = NULL;
     snprintf(ref, sizeof(ref), "hazard:%lld", (long long)id);
     if (e == MU_OK && json)
-        e = mu_app_attachment_merge_json(s, ref, "photos", out, &more, &err);
+        e = mu_app_attachment_merge_json(r.s, ref, "photos", out, &more, &r.err);
     else if (e == MU_OK)
-        e = mu_app_attachment_list_text(s, ref, &more, &err);
-    mu_store_close(s);
+        e = mu_app_attachment_list_text(r.s, ref, &more, &r.err);
+    cli_run_release(&r);
     if (e == MU_OK && !json) {
         fputs(out, stdout);
         fputs("photos:\n", stdout);
-        mu_free(out);
-        out = more;
-    } else if (e == MU_OK) {
-        mu_free(out);
-        out = more;
-    } else {
-        mu_free(out);
-        out = NULL;
     }
-    return emit(e, out, &err);
+    mu_free(out);
+    return cli_emit(e, more, &r.err);
 }
 
 /* photo ID FILE; photo-get ID PHOTO_ID --output FILE (src/app/attachment.c) */
@@ -224,7 +178,8 @@ static int photo(int argc, char **argv, struct cli_ctx *ctx, int get)
     if (npos != 2 || (get && !output) || (!get && output))
         return cli_usage(U_PHOTO);
     int64_t id = 0, att = 0;
-    if ((rc = parse_id(argv[0], &id)) || (get && (rc = parse_id(argv[1], &att))))
+    if ((rc = cli_parse_id("id", argv[0], &id)) ||
+        (get && (rc = cli_parse_id("id", argv[1], &att))))
         return rc;
     struct mu_error err = {0};
     void *data = NULL;
@@ -233,23 +188,22 @@ static int photo(int argc, char **argv, struct cli_ctx *ctx, int get)
     enum mu_err e = MU_OK;
     if (!get && (e = mu_app_attachment_read_file(argv[1], &data, &len, name, sizeof(name), &err)))
         return cli_fail(e, &err);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         mu_free(data);
         return rc;
     }
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     char hex[65];
     if (get)
-        e = mu_app_hazard_photo_get(s, id, att, NULL, &data, &len, &err);
+        e = mu_app_hazard_photo_get(r.s, id, att, NULL, &data, &len, &r.err);
     else
-        e = mu_app_hazard_photo(s, &actor, id, name, data, len, &att, hex, &err);
-    mu_store_close(s);
+        e = mu_app_hazard_photo(r.s, &r.actor, id, name, data, len, &att, hex, &r.err);
+    cli_run_release(&r);
     if (e == MU_OK && get)
-        e = mu_app_attachment_write_file(output, data, len, &err);
+        e = mu_app_attachment_write_file(output, data, len, &r.err);
     mu_free(data);
     if (e)
-        return cli_fail(e, &err);
+        return cli_fail(e, &r.err);
     if (get)
         printf("hazard %lld: photo %lld written to %s (%zu bytes)\n", (long long)id,
                (long long)att, output, len);
@@ -275,52 +229,17 @@ static int list(int argc, char **argv, struct cli_ctx *ctx)
     int64_t when = 0;
     if ((rc = parse_at(at, &when)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
     enum mu_err e = MU_OK;
     if (xlsx)
-        e = mu_app_hazard_xlsx(s, overdue, when, xlsx, &err);
+        e = mu_app_hazard_xlsx(r.s, overdue, when, xlsx, &r.err);
     if (e == MU_OK && (json || !xlsx))
-        e = mu_app_hazard_list(s, overdue, when, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    if (out)
-        fputs(out, stdout);
-    else
-        printf("wrote %s\n", xlsx);
-    mu_free(out);
-    return MU_EXIT_OK;
-}
-
-/* Take every "--NAME VALUE" / "--NAME=VALUE" out of argv; returns -1 on a missing value. */
-static int take_repeated(int *argc, char **argv, const char *name, const char **vals, int *n)
-{
-    int m = 0;
-    size_t len = strlen(name);
-    for (int i = 0; i < *argc; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            while (i < *argc)
-                argv[m++] = argv[i++];
-            break;
-        }
-        if (strcmp(argv[i], name) == 0) {
-            if (i + 1 >= *argc) {
-                fprintf(stderr, "muster: option '%s' needs a value\n", name);
-                return -1;
-            }
-            vals[(*n)++] = argv[++i];
-        } else if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=') {
-            vals[(*n)++] = argv[i] + len + 1;
-        } else {
-            argv[m++] = argv[i];
-        }
-    }
-    *argc = m;
-    return 0;
+        e = mu_app_hazard_list(r.s, overdue, when, json ? MU_REG_JSON : MU_REG_TEXT, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit_ledger(e, out, xlsx, &r.err);
 }
 
 static int checklist(int argc, char **argv, struct cli_ctx *ctx)
@@ -335,9 +254,9 @@ static int checklist(int argc, char **argv, struct cli_ctx *ctx)
     const char **items = mu_calloc((size_t)argc + 1, sizeof(*items));
     if (!items)
         return cli_fail(MU_ENOMEM, NULL);
-    if (take_repeated(&argc, argv, "--item", items, &nitems)) {
+    if ((rc = cli_take_repeated(&argc, argv, "--item", items, &nitems))) {
         mu_free(items);
-        return MU_EXIT_USAGE;
+        return rc;
     }
     const struct cli_opt opts[] = {
         {"--name", CLI_VALUE, &name, NULL}, {"--unit", CLI_VALUE, &unit, NULL},
@@ -356,29 +275,25 @@ static int checklist(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage(is_add ? U_CL_ADD : U_CL_SHOW);
     }
     int64_t id = 0;
-    if (is_show && npos && (rc = parse_id(argv[0], &id))) {
+    if (is_show && npos && (rc = cli_parse_id("id", argv[0], &id))) {
         mu_free(items);
         return rc;
     }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         mu_free(items);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     char *out = NULL;
-    enum mu_err e;
-    if (is_add) {
-        e = mu_app_checklist_add(s, &actor, plan, name, unit, items, (size_t)nitems, &id, &err);
-        if (e == MU_OK)
-            e = mu_app_checklist_show(s, id, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
-    } else {
-        e = mu_app_checklist_show(s, id, json ? MU_REG_JSON : MU_REG_TEXT, &out, &err);
-    }
-    mu_store_close(s);
+    enum mu_err e = MU_OK;
+    if (is_add)
+        e = mu_app_checklist_add(r.s, &r.actor, plan, name, unit, items, (size_t)nitems, &id,
+                                 &r.err);
+    if (e == MU_OK)
+        e = mu_app_checklist_show(r.s, id, json ? MU_REG_JSON : MU_REG_TEXT, &out, &r.err);
+    cli_run_release(&r);
     mu_free(items);
-    return emit(e, out, &err);
+    return cli_emit(e, out, &r.err);
 }
 
 static int inspect(int argc, char **argv, struct cli_ctx *ctx)
@@ -396,46 +311,36 @@ static int inspect(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage(U_INSPECT);
     int64_t cl = 0, id = 0;
     size_t nfailed = 0;
-    if ((rc = parse_id(argv[0], &cl)))
+    if ((rc = cli_parse_id("id", argv[0], &cl)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_hazard_inspect(s, &actor, cl, by, date, failed, note, &id, &nfailed,
-                                          &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = mu_app_hazard_inspect(r.s, &r.actor, cl, by, date, failed, note, &id,
+                                          &nfailed, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("round %lld of checklist %lld: %zu failed\n", (long long)id, (long long)cl, nfailed);
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"add", .run = add},
+    {"rectify", .run_with = change, .arg = RECTIFY},
+    {"verify", .run_with = change, .arg = VERIFY},
+    {"assign", .run_with = change, .arg = ASSIGN},
+    {"note", .run_with = change, .arg = NOTE},
+    {"show", .run = show},
+    {"list", .run = list},
+    {"photo", .run_with = photo, .arg = 0},
+    {"photo-get", .run_with = photo, .arg = 1},
+    {"checklist", .run = checklist},
+    {"inspect", .run = inspect},
+    {NULL},
+};
+
 int cmd_hazard(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "add") == 0)
-        return add(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "rectify") == 0 || strcmp(sub, "verify") == 0 ||
-        strcmp(sub, "assign") == 0 || strcmp(sub, "note") == 0)
-        return change(argc - 1, argv + 1, ctx, sub);
-    if (strcmp(sub, "show") == 0)
-        return show(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "list") == 0)
-        return list(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "photo") == 0 || strcmp(sub, "photo-get") == 0)
-        return photo(argc - 1, argv + 1, ctx, strcmp(sub, "photo-get") == 0);
-    if (strcmp(sub, "checklist") == 0)
-        return checklist(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "inspect") == 0)
-        return inspect(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: hazard: unknown subcommand '%s'\n", sub);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "hazard: unknown subcommand", CLI_HELP_ALL, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

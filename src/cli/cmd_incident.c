@@ -12,11 +12,9 @@
  */
 #include "cli.h"
 
-#include <muster/date.h>
 #include <muster/incident.h>
 #include <muster/mem.h>
 #include <muster/store.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define U_OPEN                                                                                     \
@@ -43,79 +41,29 @@
            "\nSTATE is reported, acknowledged, responding, contained or closed;\n"               \
            "TIME is YYYY-MM-DDTHH:MM in UTC+8 (or with Z or +HH:MM); the default is now"
 
+/* An id argument; unlike the registers', a bad one is a usage error here. */
 static int parse_id(const char *what, const char *s, int64_t *id)
 {
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0) {
-        fprintf(stderr, "muster: %s: '%s' is not an id\n", what, s ? s : "");
-        return MU_EXIT_USAGE;
-    }
-    *id = v;
-    return MU_EXIT_OK;
+    return cli_parse_id(what, s, id) ? MU_EXIT_USAGE : MU_EXIT_OK;
 }
 
 /* --at and friends: 0 when not given (the use case takes now). */
 static int parse_time(const char *opt, const char *s, int64_t *ms)
 {
-    struct mu_error err = {0};
-    *ms = 0;
-    if (!s)
-        return MU_EXIT_OK;
-    if (mu_local_parse(s, ms, &err)) {
-        fprintf(stderr, "muster: %s: %s\n", opt, err.msg);
-        return MU_EXIT_FAIL;
-    }
-    return MU_EXIT_OK;
-}
-
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
-static int emit(enum mu_err rc, char *text, const struct mu_error *err)
-{
-    if (rc)
-        return cli_fail(rc, err);
-    fputs(text, stdout);
-    mu_free(text);
-    return MU_EXIT_OK;
+    return cli_parse_time(opt, s, 0, ms);
 }
 
 /*
- * Take every `NAME VALUE` / `NAME=VALUE` of a repeatable option out of argv
- * (cli_parse keeps only the last): values into @p vals (argc entries), their
- * count into *n; argv keeps the rest, *argc its count. Usage error when a
- * value is missing.
+ * The start of the verbs on one incident or task: its id (@p what names it
+ * in the error), --at (0: now), then the store. Returns the exit code.
  */
-static int take_repeated(int *argc, char **argv, const char *name, const char **vals, int *n)
+static int begin(struct cli_ctx *ctx, const char *what, const char *id_arg, const char *at,
+                 int64_t *id, int64_t *when, struct cli_run *r)
 {
-    int m = 0;
-    size_t len = strlen(name);
-    *n = 0;
-    for (int i = 0; i < *argc; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            while (i < *argc)
-                argv[m++] = argv[i++];
-            break;
-        }
-        if (strcmp(argv[i], name) == 0) {
-            if (i + 1 >= *argc) {
-                fprintf(stderr, "muster: option '%s' needs a value\n", name);
-                return MU_EXIT_USAGE;
-            }
-            vals[(*n)++] = argv[++i];
-        } else if (strncmp(argv[i], name, len) == 0 && argv[i][len] == '=') {
-            vals[(*n)++] = argv[i] + len + 1;
-        } else {
-            argv[m++] = argv[i];
-        }
-    }
-    *argc = m;
-    return MU_EXIT_OK;
+    int rc;
+    if ((rc = parse_id(what, id_arg, id)) || (rc = parse_time("--at", at, when)))
+        return rc;
+    return cli_run_open(ctx, 0, r);
 }
 
 static int do_open(int argc, char **argv, struct cli_ctx *ctx)
@@ -123,26 +71,17 @@ static int do_open(int argc, char **argv, struct cli_ctx *ctx)
     const char *plan = NULL, *kind = NULL, *level = NULL, *place = NULL, *at = NULL;
     const char *reported = NULL, *reporter = NULL;
     int json = 0, npos = 0, nf = 0, rc;
-    const char **raw = mu_calloc((size_t)argc + 1, sizeof(*raw));
+    struct cli_kv *fields = mu_calloc((size_t)argc + 1, sizeof(*fields));
     struct mu_incident_kv *kv = mu_calloc((size_t)argc + 1, sizeof(*kv));
-    if (!raw || !kv) {
-        mu_free(raw);
+    if (!fields || !kv) {
+        mu_free(fields);
         mu_free(kv);
         return cli_fail(MU_ENOMEM, NULL);
     }
-    if ((rc = take_repeated(&argc, argv, "--field", raw, &nf)))
+    if ((rc = cli_take_fields(&argc, argv, "--field", fields, &nf)))
         goto out;
-    for (int i = 0; i < nf; i++) {
-        char *eq = strchr(raw[i], '=');
-        if (!eq) {
-            fprintf(stderr, "muster: --field '%s' is not KEY=VALUE\n", raw[i]);
-            rc = MU_EXIT_USAGE;
-            goto out;
-        }
-        *eq = '\0'; /* argv strings are ours to split */
-        kv[i].key = raw[i];
-        kv[i].value = eq + 1;
-    }
+    for (int i = 0; i < nf; i++)
+        kv[i] = (struct mu_incident_kv){fields[i].key, fields[i].value};
     const struct cli_opt opts[] = {
         {"--plan", CLI_VALUE, &plan, NULL},         {"--kind", CLI_VALUE, &kind, NULL},
         {"--level", CLI_VALUE, &level, NULL},       {"--place", CLI_VALUE, &place, NULL},
@@ -166,78 +105,73 @@ static int do_open(int argc, char **argv, struct cli_ctx *ctx)
     if ((rc = parse_time("--at", at, &in.occurred_at)) ||
         (rc = parse_time("--reported", reported, &in.reported_at)))
         goto out;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         goto out;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t id = 0;
-    enum mu_err e = mu_app_incident_open(s, &actor, &in, &id, &err);
+    enum mu_err e = mu_app_incident_open(r.s, &r.actor, &in, &id, &r.err);
     if (e == MU_OK && json) {
         char *text = NULL;
-        e = mu_app_incident_show(s, id, MU_INCIDENT_JSON, &text, &err);
-        rc = emit(e, text, &err);
+        e = mu_app_incident_show(r.s, id, MU_INCIDENT_JSON, &text, &r.err);
+        rc = cli_emit(e, text, &r.err);
     } else if (e == MU_OK) {
         printf("incident %lld opened: %s%s%s at %s\n", (long long)id, kind, level ? " " : "",
                level ? level : "", place);
         rc = MU_EXIT_OK;
     } else {
-        rc = cli_fail(e, &err);
+        rc = cli_fail(e, &r.err);
     }
-    mu_store_close(s);
+    cli_run_release(&r);
 out:
-    mu_free(raw);
+    mu_free(fields);
     mu_free(kv);
     return rc;
 }
 
+enum person_verb { ACK, ARRIVE, ACTIVATE };
+
 /* The commands of shape `VERB ID --OPT VALUE [--at TIME]`. */
-static int person_cmd(int argc, char **argv, struct cli_ctx *ctx, const char *verb)
+static int person_cmd(int argc, char **argv, struct cli_ctx *ctx, int verb)
 {
     const char *by = NULL, *person = NULL, *at = NULL;
     int npos = 0, rc;
-    int is_arrive = strcmp(verb, "arrive") == 0;
+    int is_arrive = verb == ARRIVE;
     const struct cli_opt opts[] = {
         {"--by", CLI_VALUE, &by, NULL},
         {"--person", CLI_VALUE, &person, NULL},
         {"--at", CLI_VALUE, &at, NULL},
         {NULL, CLI_FLAG, NULL, NULL},
     };
-    const char *usage = is_arrive ? U_ARRIVE : strcmp(verb, "ack") == 0 ? U_ACK : U_ACTIVATE;
+    const char *usage = is_arrive ? U_ARRIVE : verb == ACK ? U_ACK : U_ACTIVATE;
     if ((rc = cli_parse(argc, argv, opts, &npos)))
         return rc;
     const char *who = is_arrive ? person : by;
     if (npos != 1 || !who || (is_arrive ? by != NULL : person != NULL))
         return cli_usage(usage);
     int64_t id = 0, when = 0;
-    if ((rc = parse_id("incident", argv[0], &id)) || (rc = parse_time("--at", at, &when)))
+    struct cli_run r;
+    if ((rc = begin(ctx, "incident", argv[0], at, &id, &when, &r)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
-        return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     enum mu_err e;
     int first = 0;
     size_t ntasks = 0;
-    if (strcmp(verb, "ack") == 0) {
-        e = mu_app_incident_ack(s, &actor, id, who, when, &first, &err);
+    if (verb == ACK) {
+        e = mu_app_incident_ack(r.s, &r.actor, id, who, when, &first, &r.err);
         if (e == MU_OK)
             printf(first ? "incident %lld: acknowledged by %s\n"
                          : "incident %lld: %s had already acknowledged\n",
                    (long long)id, who);
     } else if (is_arrive) {
-        e = mu_app_incident_arrive(s, &actor, id, who, when, &err);
+        e = mu_app_incident_arrive(r.s, &r.actor, id, who, when, &r.err);
         if (e == MU_OK)
             printf("incident %lld: %s arrived\n", (long long)id, who);
     } else {
-        e = mu_app_incident_activate(s, &actor, id, who, when, &ntasks, &err);
+        e = mu_app_incident_activate(r.s, &r.actor, id, who, when, &ntasks, &r.err);
         if (e == MU_OK)
             printf("incident %lld: response activated by %s, %zu tasks\n", (long long)id, who,
                    ntasks);
     }
-    mu_store_close(s);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return cli_run_end(&r, e);
 }
 
 static int do_note(int argc, char **argv, struct cli_ctx *ctx)
@@ -254,26 +188,21 @@ static int do_note(int argc, char **argv, struct cli_ctx *ctx)
     if (npos != 1 || !text)
         return cli_usage(U_NOTE);
     int64_t id = 0, when = 0;
-    if ((rc = parse_id("incident", argv[0], &id)) || (rc = parse_time("--at", at, &when)))
+    struct cli_run r;
+    if ((rc = begin(ctx, "incident", argv[0], at, &id, &when, &r)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    enum mu_err e = mu_app_incident_note(r.s, &r.actor, id, kind, text, by, when, &r.err);
+    if ((rc = cli_run_end(&r, e)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_incident_note(s, &actor, id, kind, text, by, when, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
     printf("incident %lld: %s recorded\n", (long long)id, kind ? kind : "note");
     return MU_EXIT_OK;
 }
 
-static int do_status(int argc, char **argv, struct cli_ctx *ctx, const char *verb)
+/* status ID STATE, and reopen ID (@p reopen 1). */
+static int do_status(int argc, char **argv, struct cli_ctx *ctx, int reopen)
 {
     const char *at = NULL;
     int npos = 0, rc;
-    int reopen = strcmp(verb, "reopen") == 0;
     const struct cli_opt opts[] = {{"--at", CLI_VALUE, &at, NULL}, {NULL, CLI_FLAG, NULL, NULL}};
     if ((rc = cli_parse(argc, argv, opts, &npos)))
         return rc;
@@ -286,15 +215,13 @@ static int do_status(int argc, char **argv, struct cli_ctx *ctx, const char *ver
     enum mu_incident_state st = MU_INCIDENT_RESPONDING;
     if (!reopen && mu_incident_state_parse(argv[1], &st, &err))
         return cli_fail(MU_EINVAL, &err);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = reopen ? mu_app_incident_reopen(s, &actor, id, when, &err)
-                           : mu_app_incident_status(s, &actor, id, st, when, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = reopen ? mu_app_incident_reopen(r.s, &r.actor, id, when, &r.err)
+                           : mu_app_incident_status(r.s, &r.actor, id, st, when, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("incident %lld: %s\n", (long long)id, mu_incident_state_name(st));
     return MU_EXIT_OK;
 }
@@ -312,17 +239,12 @@ static int do_task(int argc, char **argv, struct cli_ctx *ctx)
     if (npos != 2 || strcmp(argv[0], "done") != 0 || !by)
         return cli_usage(U_TASK);
     int64_t id = 0, when = 0;
-    if ((rc = parse_id("task", argv[1], &id)) || (rc = parse_time("--at", at, &when)))
+    struct cli_run r;
+    if ((rc = begin(ctx, "task", argv[1], at, &id, &when, &r)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    enum mu_err e = mu_app_incident_task_done(r.s, &r.actor, id, by, when, &r.err);
+    if ((rc = cli_run_end(&r, e)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_incident_task_done(s, &actor, id, by, when, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
     printf("task %lld: done by %s\n", (long long)id, by);
     return MU_EXIT_OK;
 }
@@ -335,7 +257,7 @@ static int do_close(int argc, char **argv, struct cli_ctx *ctx)
     if (!crit)
         return cli_fail(MU_ENOMEM, NULL);
     const struct cli_opt opts[] = {{"--at", CLI_VALUE, &at, NULL}, {NULL, CLI_FLAG, NULL, NULL}};
-    if ((rc = take_repeated(&argc, argv, "--criteria", crit, &nc)) ||
+    if ((rc = cli_take_repeated(&argc, argv, "--criteria", crit, &nc)) ||
         (rc = cli_parse(argc, argv, opts, &npos)))
         goto out;
     if (npos != 1) {
@@ -343,18 +265,11 @@ static int do_close(int argc, char **argv, struct cli_ctx *ctx)
         goto out;
     }
     int64_t id = 0, when = 0;
-    if ((rc = parse_id("incident", argv[0], &id)) || (rc = parse_time("--at", at, &when)))
+    struct cli_run r;
+    if ((rc = begin(ctx, "incident", argv[0], at, &id, &when, &r)))
         goto out;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
-        goto out;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_incident_close(s, &actor, id, crit, (size_t)nc, when, &err);
-    mu_store_close(s);
-    if (e)
-        rc = cli_fail(e, &err);
-    else
+    enum mu_err e = mu_app_incident_close(r.s, &r.actor, id, crit, (size_t)nc, when, &r.err);
+    if (!(rc = cli_run_end(&r, e)))
         printf("incident %lld: closed, %d termination criteria met\n", (long long)id, nc);
 out:
     mu_free(crit);
@@ -376,41 +291,15 @@ static int do_view(int argc, char **argv, struct cli_ctx *ctx, int is_list)
     int64_t id = 0;
     if (!is_list && (rc = parse_id("incident", argv[0], &id)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
     enum mu_incident_format fmt = json ? MU_INCIDENT_JSON : MU_INCIDENT_TEXT;
-    enum mu_err e = is_list ? mu_app_incident_list(s, open_only, fmt, &out, &err)
-                            : mu_app_incident_show(s, id, fmt, &out, &err);
-    mu_store_close(s);
-    return emit(e, out, &err);
-}
-
-/* Read all of @p path, at most @p max bytes (one more tells it is too big). */
-static int read_all(const char *path, size_t max, char **out, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "muster: cannot read '%s'\n", path);
-        return MU_EXIT_FAIL;
-    }
-    char *buf = mu_malloc(max + 2);
-    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return cli_fail(MU_ENOMEM, NULL);
-    if (bad) {
-        mu_free(buf);
-        fprintf(stderr, "muster: cannot read '%s'\n", path);
-        return MU_EXIT_FAIL;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return MU_EXIT_OK;
+    enum mu_err e = is_list ? mu_app_incident_list(r.s, open_only, fmt, &out, &r.err)
+                            : mu_app_incident_show(r.s, id, fmt, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit(e, out, &r.err);
 }
 
 static int do_attach(int argc, char **argv, struct cli_ctx *ctx)
@@ -427,24 +316,21 @@ static int do_attach(int argc, char **argv, struct cli_ctx *ctx)
     char *data = NULL;
     size_t len = 0;
     /* One byte over the limit is enough for the library to refuse it. */
-    if ((rc = read_all(argv[1], MU_INCIDENT_MAX_ATTACHMENT, &data, &len)))
+    if ((rc = cli_read_file(argv[1], MU_INCIDENT_MAX_ATTACHMENT, &data, &len)))
         return rc;
     const char *name = strrchr(argv[1], '/');
     name = name ? name + 1 : argv[1];
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         mu_free(data);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t att = 0;
     char hex[65];
-    enum mu_err e = mu_app_incident_attach(s, &actor, id, name, data, len, &att, hex, &err);
-    mu_store_close(s);
+    enum mu_err e = mu_app_incident_attach(r.s, &r.actor, id, name, data, len, &att, hex, &r.err);
     mu_free(data);
-    if (e)
-        return cli_fail(e, &err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("incident %lld: attachment %lld '%s', %zu bytes, sha256 %s\n", (long long)id,
            (long long)att, name, len, hex);
     return MU_EXIT_OK;
@@ -476,59 +362,51 @@ static int do_report(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     char *body = NULL;
     size_t len = 0;
-    if (edit && (rc = read_all(edit, MU_INCIDENT_MAX_REPORT, &body, &len)))
+    if (edit && (rc = cli_read_file(edit, MU_INCIDENT_MAX_REPORT, &body, &len)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s))) {
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r))) {
         mu_free(body);
         return rc;
     }
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     enum mu_err e;
     char *out = NULL;
     int newrev = 0;
     if (finalize || edit) {
-        e = finalize ? mu_app_incident_report_finalize(s, &actor, id, &newrev, &err)
-                     : mu_app_incident_report_edit(s, &actor, id, body, &newrev, &err);
+        e = finalize ? mu_app_incident_report_finalize(r.s, &r.actor, id, &newrev, &r.err)
+                     : mu_app_incident_report_edit(r.s, &r.actor, id, body, &newrev, &r.err);
         if (e == MU_OK)
             printf("incident %lld: report revision %d stored\n", (long long)id, newrev);
     } else {
-        e = mu_app_incident_report(s, id, draft ? -1 : (int)rev, fmt, &out, &err);
+        e = mu_app_incident_report(r.s, id, draft ? -1 : (int)rev, fmt, &out, &r.err);
         if (e == MU_OK)
             fputs(out, stdout);
     }
     mu_free(out);
     mu_free(body);
-    mu_store_close(s);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return cli_run_end(&r, e);
 }
+
+static const struct cli_sub subs[] = {
+    {"open", .run = do_open},
+    {"ack", .run_with = person_cmd, .arg = ACK},
+    {"arrive", .run_with = person_cmd, .arg = ARRIVE},
+    {"activate", .run_with = person_cmd, .arg = ACTIVATE},
+    {"note", .run = do_note},
+    {"status", .run_with = do_status, .arg = 0},
+    {"reopen", .run_with = do_status, .arg = 1},
+    {"task", .run = do_task},
+    {"close", .run = do_close},
+    {"show", .run_with = do_view, .arg = 0},
+    {"list", .run_with = do_view, .arg = 1},
+    {"attach", .run = do_attach},
+    {"report", .run = do_report},
+    {NULL},
+};
 
 int cmd_incident(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *v = argv[0];
-    argc--;
-    argv++;
-    if (strcmp(v, "open") == 0)
-        return do_open(argc, argv, ctx);
-    if (strcmp(v, "ack") == 0 || strcmp(v, "arrive") == 0 || strcmp(v, "activate") == 0)
-        return person_cmd(argc, argv, ctx, v);
-    if (strcmp(v, "note") == 0)
-        return do_note(argc, argv, ctx);
-    if (strcmp(v, "status") == 0 || strcmp(v, "reopen") == 0)
-        return do_status(argc, argv, ctx, v);
-    if (strcmp(v, "task") == 0)
-        return do_task(argc, argv, ctx);
-    if (strcmp(v, "close") == 0)
-        return do_close(argc, argv, ctx);
-    if (strcmp(v, "show") == 0 || strcmp(v, "list") == 0)
-        return do_view(argc, argv, ctx, strcmp(v, "list") == 0);
-    if (strcmp(v, "attach") == 0)
-        return do_attach(argc, argv, ctx);
-    if (strcmp(v, "report") == 0)
-        return do_report(argc, argv, ctx);
-    fprintf(stderr, "muster: incident: unknown subcommand '%s'\n", v);
-    return cli_usage(USAGE);
+    /* No help word: "help" is not a subcommand and fails as one. */
+    static const struct cli_cmd cmd = {USAGE, "incident: unknown subcommand", 0, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

@@ -50,15 +50,13 @@ int cmd_key(int argc, char **argv, struct cli_ctx *ctx)
                path, id);
         return MU_EXIT_OK;
     }
-    struct mu_store *s = NULL;
-    if ((e = mu_store_open(ctx->db, &s, &err)))
-        return cli_fail(e, &err);
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
+        return rc;
     size_t n = 0;
-    e = mu_app_case_key_rotate(s, &actor, path, &n, id, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    e = mu_app_case_key_rotate(r.s, &r.actor, path, &n, id, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("rotated to key %s: %zu case%s re-sealed\n", id, n, n == 1 ? "" : "s");
     return MU_EXIT_OK;
 }

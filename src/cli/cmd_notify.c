@@ -37,22 +37,10 @@
            "KIND is console, webhook, wecom, dingtalk, feishu, email or sms; TIME is "             \
            "YYYY-MM-DDTHH:MM[:SS] (local time, UTC+8)"
 
-static int usage(void)
-{
-    return cli_usage(USAGE);
-}
-
+/* --at (or now) into *ms; a bad time is a usage error here. */
 static int parse_at(const char *at, int64_t *ms)
 {
-    struct mu_error err = {0};
-    if (!at) {
-        *ms = cli_now_ms();
-        return MU_EXIT_OK;
-    }
-    enum mu_err rc = mu_local_parse(at, ms, &err);
-    if (rc)
-        fprintf(stderr, "muster: --at: %s\n", err.msg);
-    return rc ? MU_EXIT_USAGE : MU_EXIT_OK;
+    return cli_parse_time("--at", at, cli_now_ms(), ms) ? MU_EXIT_USAGE : MU_EXIT_OK;
 }
 
 static int parse_num(const char *what, const char *s, long long lo, long long hi, long long *out)
@@ -67,13 +55,6 @@ static int parse_num(const char *what, const char *s, long long lo, long long hi
     }
     *out = v;
     return MU_EXIT_OK;
-}
-
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
 }
 
 static int send_cmd(int argc, char **argv, struct cli_ctx *ctx)
@@ -115,17 +96,15 @@ static int send_cmd(int argc, char **argv, struct cli_ctx *ctx)
                  (long)clock());
         v.key = key;
     }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_actor actor = {ctx->actor, now};
-    struct mu_error err = {0};
+    r.actor.now_ms = now; /* --at, for scripts and drills */
     int64_t id = 0;
     int existed = 0;
-    enum mu_err e = mu_app_outbox_enqueue(s, &actor, &v, &id, &existed, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = mu_app_outbox_enqueue(r.s, &r.actor, &v, &id, &existed, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     if (existed)
         printf("message %" PRId64 " already queued with key '%s'\n", id, v.key);
     else
@@ -212,25 +191,24 @@ static int run_cmd(int argc, char **argv, struct cli_ctx *ctx)
     t.clock_ms = mono_ms;
     t.console = console_out;
     t.actor = ctx->actor;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
     if (!once) {
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
     }
-    struct mu_error err = {0};
     enum mu_err e = MU_OK;
     do {
-        struct mu_outbox_run r = {0};
+        struct mu_outbox_run o = {0};
         if (!at)
             now = cli_now_ms();
-        e = mu_app_outbox_deliver(s, &t, now, (size_t)nmax, &r, &err);
+        e = mu_app_outbox_deliver(r.s, &t, now, (size_t)nmax, &o, &r.err);
         if (e)
             break;
-        if (once || r.claimed || r.deferred) {
-            printf("claimed %zu, sent %zu, retried %zu, failed %zu, deferred %zu\n", r.claimed,
-                   r.sent, r.retried, r.failed, r.deferred);
+        if (once || o.claimed || o.deferred) {
+            printf("claimed %zu, sent %zu, retried %zu, failed %zu, deferred %zu\n", o.claimed,
+                   o.sent, o.retried, o.failed, o.deferred);
             fflush(stdout);
         }
         for (long long i = 0; !once && !stop_flag && i < nint * 10; i++) {
@@ -238,8 +216,7 @@ static int run_cmd(int argc, char **argv, struct cli_ctx *ctx)
             nanosleep(&ts, NULL);
         }
     } while (!once && !stop_flag);
-    mu_store_close(s);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return cli_run_end(&r, e);
 }
 
 /* ---- list, show, cancel ---- */
@@ -274,20 +251,20 @@ static int list_cmd(int argc, char **argv, struct cli_ctx *ctx)
         }
         f.has_state = 1;
     }
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
     enum mu_err e;
     if (json) {
         char *text = NULL;
-        e = mu_app_outbox_list_json(s, &f, &text, &err);
+        e = mu_app_outbox_list_json(r.s, &f, &text, &r.err);
         if (e == MU_OK)
             printf("%s\n", text);
         mu_free(text);
     } else {
         struct mu_outbox_msg *v = NULL;
         size_t n = 0;
-        e = mu_store_outbox_list(s, &f, &v, &n, &err);
+        e = mu_store_outbox_list(r.s, &f, &v, &n, &r.err);
         if (e == MU_OK && n)
             printf("%-5s %-9s %-8s %-8s %-25s %-16s %s\n", "ID", "STATE", "CHANNEL", "ATTEMPTS",
                    "NEXT", "REF", "SUBJECT");
@@ -306,8 +283,7 @@ static int list_cmd(int argc, char **argv, struct cli_ctx *ctx)
             printf("no messages\n");
         mu_outbox_msgs_free(v, n);
     }
-    mu_store_close(s);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return cli_run_end(&r, e);
 }
 
 static int show_text(struct mu_store *s, int64_t id, struct mu_error *err)
@@ -380,22 +356,20 @@ static int show_cmd(int argc, char **argv, struct cli_ctx *ctx)
     long long id = 0;
     if ((rc = parse_num("message id", argv[0], 1, INT64_MAX, &id)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     enum mu_err e;
     if (json) {
         char *text = NULL;
-        e = mu_app_outbox_show_json(s, id, &text, &err);
+        e = mu_app_outbox_show_json(r.s, id, &text, &r.err);
         if (e == MU_OK)
             printf("%s\n", text);
         mu_free(text);
     } else {
-        e = show_text(s, id, &err);
+        e = show_text(r.s, id, &r.err);
     }
-    mu_store_close(s);
-    return e ? cli_fail(e, &err) : MU_EXIT_OK;
+    return cli_run_end(&r, e);
 }
 
 static int cancel_cmd(int argc, char **argv, struct cli_ctx *ctx)
@@ -410,39 +384,24 @@ static int cancel_cmd(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos || !ref)
         return cli_usage(U_CANCEL);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_actor actor = {ctx->actor, cli_now_ms()};
-    struct mu_error err = {0};
     size_t n = 0;
-    enum mu_err e = mu_store_outbox_cancel(s, &actor, ref, &n, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+    enum mu_err e = mu_store_outbox_cancel(r.s, &r.actor, ref, &n, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     printf("cancelled %zu message%s\n", n, n == 1 ? "" : "s");
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"send", .run = send_cmd},   {"run", .run = run_cmd},       {"list", .run = list_cmd},
+    {"show", .run = show_cmd},   {"cancel", .run = cancel_cmd}, {NULL},
+};
+
 int cmd_notify(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return usage();
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "send") == 0)
-        return send_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "run") == 0)
-        return run_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "list") == 0)
-        return list_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "show") == 0)
-        return show_cmd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "cancel") == 0)
-        return cancel_cmd(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: notify: unknown subcommand '%s'\n", sub);
-    return usage();
+    static const struct cli_cmd cmd = {USAGE, "notify: unknown subcommand", CLI_HELP_ALL, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

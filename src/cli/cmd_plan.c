@@ -98,8 +98,9 @@ static int load_and_check(const char *path, struct mu_plan **out)
     return MU_EXIT_OK;
 }
 
-static int plan_check(int argc, char **argv)
+static int plan_check(int argc, char **argv, struct cli_ctx *ctx)
 {
+    (void)ctx; /* plan files only: no store */
     int npos = 0;
     static const struct cli_opt opts[] = {{NULL, CLI_FLAG, NULL, NULL}};
     int rc = cli_parse(argc, argv, opts, &npos);
@@ -124,8 +125,9 @@ static int plan_check(int argc, char **argv)
     return status;
 }
 
-static int plan_render(int argc, char **argv)
+static int plan_render(int argc, char **argv, struct cli_ctx *ctx)
 {
+    (void)ctx;
     const char *format = "md";
     int npos = 0;
     const struct cli_opt opts[] = {
@@ -189,9 +191,8 @@ static int plan_load(int argc, char **argv, struct cli_ctx *ctx)
         return cli_usage("muster plan load FILE...");
     struct mu_store *s = NULL;
     struct mu_error err = {0};
-    enum mu_err erc = mu_store_open(ctx->db, &s, &err);
-    if (erc)
-        return cli_fail(erc, &err);
+    if ((rc = cli_open_store(ctx, &s)))
+        return rc;
     int status = MU_EXIT_OK;
     for (int i = 0; i < npos; i++) {
         char *src = NULL;
@@ -199,7 +200,7 @@ static int plan_load(int argc, char **argv, struct cli_ctx *ctx)
         struct mu_diags d;
         struct mu_plan_load_result res = {0};
         struct mu_actor actor = {ctx->actor, cli_now_ms()};
-        erc = read_plan_file(argv[i], &src, &len, &err);
+        enum mu_err erc = read_plan_file(argv[i], &src, &len, &err);
         if (erc) {
             status = cli_fail(erc, &err);
             continue;
@@ -234,17 +235,14 @@ static int plan_list(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos != 0)
         return cli_usage("muster plan list");
-    struct mu_store *s = NULL;
-    struct mu_error err = {0};
+    struct cli_run r;
     struct mu_plan_summary *v = NULL;
     size_t n = 0;
-    enum mu_err erc = mu_store_open(ctx->db, &s, &err);
-    if (!erc)
-        erc = mu_store_plan_list(s, &v, &n, &err);
-    if (erc) {
-        mu_store_close(s);
-        return cli_fail(erc, &err);
-    }
+    if ((rc = cli_run_open(ctx, 0, &r)))
+        return rc;
+    enum mu_err erc = mu_store_plan_list(r.s, &v, &n, &r.err);
+    if ((rc = cli_run_end(&r, erc)))
+        return rc;
     /* Ids and user names are ASCII, so byte widths align the columns. */
     int wid = 2, wby = 2;
     for (size_t i = 0; i < n; i++) {
@@ -264,7 +262,6 @@ static int plan_list(int argc, char **argv, struct cli_ctx *ctx)
                v[i].loaded_by, v[i].title);
     }
     mu_plan_summaries_free(v, n);
-    mu_store_close(s);
     return MU_EXIT_OK;
 }
 
@@ -298,16 +295,14 @@ static int plan_show(int argc, char **argv, struct cli_ctx *ctx)
     enum mu_plan_format fmt;
     if ((rc = parse_format(format, &fmt)))
         return rc;
-    struct mu_store *s = NULL;
-    struct mu_error err = {0};
+    struct cli_run r;
     char *doc = NULL;
-    enum mu_err erc = mu_store_open(ctx->db, &s, &err);
-    if (!erc)
-        erc = json ? mu_app_plan_show_json(s, argv[0], version, &doc, &err)
-                   : mu_app_plan_render(s, argv[0], version, fmt, &doc, &err);
-    mu_store_close(s);
-    if (erc)
-        return cli_fail(erc, &err);
+    if ((rc = cli_run_open(ctx, 0, &r)))
+        return rc;
+    enum mu_err erc = json ? mu_app_plan_show_json(r.s, argv[0], version, &doc, &r.err)
+                           : mu_app_plan_render(r.s, argv[0], version, fmt, &doc, &r.err);
+    if ((rc = cli_run_end(&r, erc)))
+        return rc;
     if (json) {
         /* JSON documents end with a newline on a terminal or in a pipe alike. */
         rc = write_doc(doc);
@@ -317,21 +312,13 @@ static int plan_show(int argc, char **argv, struct cli_ctx *ctx)
     return write_doc(doc);
 }
 
+static const struct cli_sub subs[] = {
+    {"check", .run = plan_check}, {"render", .run = plan_render}, {"load", .run = plan_load},
+    {"list", .run = plan_list},   {"show", .run = plan_show},     {NULL},
+};
+
 int cmd_plan(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(PLAN_USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "check") == 0)
-        return plan_check(argc - 1, argv + 1);
-    if (strcmp(sub, "render") == 0)
-        return plan_render(argc - 1, argv + 1);
-    if (strcmp(sub, "load") == 0)
-        return plan_load(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "list") == 0)
-        return plan_list(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "show") == 0)
-        return plan_show(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: unknown plan command '%s'\n", sub);
-    return cli_usage(PLAN_USAGE);
+    static const struct cli_cmd cmd = {PLAN_USAGE, "unknown plan command", 0, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

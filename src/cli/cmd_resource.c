@@ -9,11 +9,9 @@
  */
 #include "cli.h"
 
-#include <muster/date.h>
 #include <muster/mem.h>
 #include <muster/register.h>
 #include <muster/store.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define U_ADD                                                                                      \
@@ -31,45 +29,11 @@
           "\n       " U_SHOW                                                                       \
           "\nexpiry alerts look DAYS ahead (default 30); N of adjust may be negative"
 
-static int parse_id(const char *what, const char *s, int64_t *id)
-{
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || v <= 0) {
-        fprintf(stderr, "muster: %s: '%s' is not an id\n", what, s ? s : "");
-        return MU_EXIT_FAIL;
-    }
-    *id = v;
-    return MU_EXIT_OK;
-}
-
-static int open_store(const struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
-/* --within and --at; exit code. */
+/* --within (default 30 days) and --at (default now); exit code. */
 static int judge(const char *within, const char *at, int32_t *days, int64_t *when)
 {
-    struct mu_error err = {0};
-    *days = 30;
-    *when = cli_now_ms();
-    if (within) {
-        char *end = NULL;
-        long v = strtol(within, &end, 10);
-        if (!*within || *end || v < 0 || v > 3660) {
-            fprintf(stderr, "muster: within: '%s' is not a number of days\n", within);
-            return MU_EXIT_FAIL;
-        }
-        *days = (int32_t)v;
-    }
-    if (at && mu_local_parse(at, when, &err)) {
-        fprintf(stderr, "muster: at: %s\n", err.msg);
-        return MU_EXIT_FAIL;
-    }
-    return MU_EXIT_OK;
+    int rc = cli_parse_within(within, 30, days);
+    return rc ? rc : cli_parse_time("at", at, cli_now_ms(), when);
 }
 
 static int add(int argc, char **argv, struct cli_ctx *ctx)
@@ -94,27 +58,23 @@ static int add(int argc, char **argv, struct cli_ctx *ctx)
         return rc;
     if (npos || !in.name || !in.quantity || !in.unit_of_measure)
         return cli_usage(U_ADD);
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
     int64_t id = 0;
     char *out = NULL;
-    enum mu_err e = mu_app_resource_add(s, &actor, &in, &id, &err);
+    enum mu_err e = mu_app_resource_add(r.s, &r.actor, &in, &id, &r.err);
     if (e == MU_OK)
-        e = mu_app_resource_show(s, id, actor.now_ms, 30, json ? MU_REG_JSON : MU_REG_TEXT, &out,
-                                 &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    fputs(out, stdout);
-    mu_free(out);
-    return MU_EXIT_OK;
+        e = mu_app_resource_show(r.s, id, r.actor.now_ms, 30, json ? MU_REG_JSON : MU_REG_TEXT,
+                                 &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit(e, out, &r.err);
 }
 
-static int move(int argc, char **argv, struct cli_ctx *ctx, enum mu_resource_move_kind kind)
+/* adjust, assign, return: @p arg is the enum mu_resource_move_kind. */
+static int move(int argc, char **argv, struct cli_ctx *ctx, int arg)
 {
+    enum mu_resource_move_kind kind = (enum mu_resource_move_kind)arg;
     const char *by = NULL, *reason = NULL, *incident = NULL, *quantity = NULL;
     int npos = 0, rc;
     const struct cli_opt opts[] = {
@@ -133,20 +93,17 @@ static int move(int argc, char **argv, struct cli_ctx *ctx, enum mu_resource_mov
                                              : (!incident || !quantity || by)))
         return cli_usage(usage);
     int64_t id = 0, inc = 0, after = 0;
-    if ((rc = parse_id("id", argv[0], &id)) ||
-        (incident && (rc = parse_id("incident", incident, &inc))))
+    if ((rc = cli_parse_id("id", argv[0], &id)) ||
+        (incident && (rc = cli_parse_id("incident", incident, &inc))))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
-    struct mu_actor actor = {.name = ctx->actor, .now_ms = cli_now_ms()};
-    enum mu_err e = mu_app_resource_move(s, &actor, id, kind,
+    enum mu_err e = mu_app_resource_move(r.s, &r.actor, id, kind,
                                          kind == MU_MOVE_ADJUST ? by : quantity, inc, reason,
-                                         &after, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
+                                         &after, &r.err);
+    if ((rc = cli_run_end(&r, e)))
+        return rc;
     if (kind == MU_MOVE_ADJUST)
         printf("resource %lld: adjusted by %s, now %lld\n", (long long)id, by, (long long)after);
     else
@@ -171,53 +128,36 @@ static int show_list(int argc, char **argv, struct cli_ctx *ctx, int is_show)
         return cli_usage(is_show ? U_SHOW : U_LIST);
     int64_t id = 0, when = 0;
     int32_t days = 0;
-    if ((is_show && (rc = parse_id("id", argv[0], &id))) ||
+    if ((is_show && (rc = cli_parse_id("id", argv[0], &id))) ||
         (rc = judge(within, at, &days, &when)))
         return rc;
-    struct mu_store *s = NULL;
-    if ((rc = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((rc = cli_run_open(ctx, 0, &r)))
         return rc;
-    struct mu_error err = {0};
     char *out = NULL;
     enum mu_reg_format fmt = json ? MU_REG_JSON : MU_REG_TEXT;
     enum mu_err e = MU_OK;
     if (xlsx)
-        e = mu_app_resource_xlsx(s, alerts, when, days, xlsx, &err);
+        e = mu_app_resource_xlsx(r.s, alerts, when, days, xlsx, &r.err);
     if (e == MU_OK && (is_show || json || !xlsx))
-        e = is_show ? mu_app_resource_show(s, id, when, days, fmt, &out, &err)
-                    : mu_app_resource_list(s, alerts, when, days, fmt, &out, &err);
-    mu_store_close(s);
-    if (e)
-        return cli_fail(e, &err);
-    if (out)
-        fputs(out, stdout);
-    else
-        printf("wrote %s\n", xlsx);
-    mu_free(out);
-    return MU_EXIT_OK;
+        e = is_show ? mu_app_resource_show(r.s, id, when, days, fmt, &out, &r.err)
+                    : mu_app_resource_list(r.s, alerts, when, days, fmt, &out, &r.err);
+    cli_run_release(&r);
+    return cli_emit_ledger(e, out, xlsx, &r.err);
 }
+
+static const struct cli_sub subs[] = {
+    {"add", .run = add},
+    {"adjust", .run_with = move, .arg = MU_MOVE_ADJUST},
+    {"assign", .run_with = move, .arg = MU_MOVE_ASSIGN},
+    {"return", .run_with = move, .arg = MU_MOVE_RETURN},
+    {"show", .run_with = show_list, .arg = 1},
+    {"list", .run_with = show_list, .arg = 0},
+    {NULL},
+};
 
 int cmd_resource(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
-        printf("usage: %s\n", USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "add") == 0)
-        return add(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "adjust") == 0)
-        return move(argc - 1, argv + 1, ctx, MU_MOVE_ADJUST);
-    if (strcmp(sub, "assign") == 0)
-        return move(argc - 1, argv + 1, ctx, MU_MOVE_ASSIGN);
-    if (strcmp(sub, "return") == 0)
-        return move(argc - 1, argv + 1, ctx, MU_MOVE_RETURN);
-    if (strcmp(sub, "show") == 0)
-        return show_list(argc - 1, argv + 1, ctx, 1);
-    if (strcmp(sub, "list") == 0)
-        return show_list(argc - 1, argv + 1, ctx, 0);
-    fprintf(stderr, "muster: resource: unknown subcommand '%s'\n", sub);
-    return cli_usage(USAGE);
+    static const struct cli_cmd cmd = {USAGE, "resource: unknown subcommand", CLI_HELP_ALL, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

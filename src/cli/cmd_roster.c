@@ -121,19 +121,6 @@ static int parse_id(const char *what, const char *s, int64_t *out)
     return 0;
 }
 
-static int load_calendar(const struct cli_ctx *ctx, struct mu_calendar **cal)
-{
-    char dir[4096];
-    struct mu_error err = {0};
-    int w = snprintf(dir, sizeof(dir), "%s/calendars", ctx->datadir);
-    if (w < 0 || (size_t)w >= sizeof(dir)) {
-        fprintf(stderr, "muster: data directory path is too long\n");
-        return MU_EXIT_FAIL;
-    }
-    enum mu_err rc = mu_calendar_load_dir(dir, cal, &err);
-    return rc ? cli_fail(rc, &err) : 0;
-}
-
 static void warn_years(const struct mu_calendar *cal, int32_t from, int32_t to)
 {
     for (int y = mu_date_year(from); y <= mu_date_year(to); y++)
@@ -151,18 +138,12 @@ static void hm(int64_t ms, char out[17])
     out[16] = '\0';
 }
 
-static void put_text(const char *s)
-{
-    for (; s && *s; s++)
-        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 static int do_generate(struct mu_store *s, struct cli_ctx *ctx, struct args *a)
 {
     struct mu_error err = {0};
     struct mu_calendar *cal = NULL;
     struct mu_roster_gen_result r;
-    int code = load_calendar(ctx, &cal);
+    int code = cli_load_calendar(ctx, &cal);
     if (code)
         return code;
     warn_years(cal, a->from, a->to);
@@ -216,13 +197,13 @@ static int do_show(struct mu_store *s, struct args *a)
         hm(sh->start_ms, st);
         hm(sh->end_ms, en);
         printf("%" PRId64 "  %s..%s  ", sh->id, st, en);
-        put_text(sh->role);
+        cli_put_text(sh->role);
         fputs("  ", stdout);
-        put_text(e[i].name);
+        cli_put_text(e[i].name);
         printf(" (%s)", sh->person);
         if (*e[i].phone) {
             fputs("  ", stdout);
-            put_text(e[i].phone);
+            cli_put_text(e[i].phone);
         }
         if (!sh->published)
             fputs("  [draft]", stdout);
@@ -230,7 +211,7 @@ static int do_show(struct mu_store *s, struct args *a)
             printf("  [%s, was %s", mu_shift_source_name(sh->source), sh->prev_person);
             if (*sh->note) {
                 fputs(": ", stdout);
-                put_text(sh->note);
+                cli_put_text(sh->note);
             }
             putchar(']');
         }
@@ -270,11 +251,11 @@ static int do_now(struct mu_store *s, struct args *a)
     for (size_t i = 0; i < n; i++) {
         char en[17];
         hm(e[i].shift.end_ms, en);
-        put_text(e[i].shift.role);
+        cli_put_text(e[i].shift.role);
         fputs("  ", stdout);
-        put_text(e[i].name);
+        cli_put_text(e[i].name);
         printf(" (%s)  ", e[i].shift.person);
-        put_text(*e[i].phone ? e[i].phone : "-");
+        cli_put_text(*e[i].phone ? e[i].phone : "-");
         printf("  until %s\n", en);
     }
     mu_roster_entries_free(e, n);
@@ -297,7 +278,7 @@ static int do_gaps(struct mu_store *s, struct args *a)
         hm(g[i].end_ms, en);
         double hours = (double)(g[i].end_ms - g[i].start_ms) / 3600000.0;
         printf("%s  %s  ", g[i].plan_id, g[i].pool);
-        put_text(g[i].role);
+        cli_put_text(g[i].role);
         printf("  %s..%s  %gh uncovered, %" PRId64 " missing\n", st, en, hours, g[i].missing);
     }
     mu_roster_gap_infos_free(g, n);
@@ -381,7 +362,7 @@ static int do_swap(struct mu_store *s, struct cli_ctx *ctx, struct args *a, int 
                    mu_swap_state_name(v[i].state));
             if (*v[i].reason) {
                 fputs("  ", stdout);
-                put_text(v[i].reason);
+                cli_put_text(v[i].reason);
             }
             putchar('\n');
         }
@@ -437,7 +418,7 @@ static int do_unavailable(struct mu_store *s, struct cli_ctx *ctx, struct args *
             mu_date_format(v[i].from, fd);
             mu_date_format(v[i].to, td);
             printf("%" PRId64 "  %s  %s..%s  ", v[i].id, v[i].person, fd, td);
-            put_text(v[i].reason);
+            cli_put_text(v[i].reason);
             putchar('\n');
         }
         mu_unavails_free(v, n);
@@ -491,7 +472,7 @@ static int do_notices(struct mu_store *s, struct args *a)
             char due[17];
             hm(v[i].due_at, due);
             printf("%" PRId64 "  %s  %s  %s  ", v[i].id, due, v[i].kind, v[i].person);
-            put_text(v[i].subject);
+            cli_put_text(v[i].subject);
             printf("  %s  %s\n", v[i].ref, v[i].sent_at ? "sent" : "pending");
         }
     }
@@ -550,7 +531,7 @@ static int do_xlsx(struct mu_store *s, struct cli_ctx *ctx, struct args *a)
 {
     struct mu_error err = {0};
     struct mu_calendar *cal = NULL;
-    int code = load_calendar(ctx, &cal);
+    int code = cli_load_calendar(ctx, &cal);
     if (code)
         return code;
     warn_years(cal, a->from, a->to);
@@ -619,17 +600,16 @@ int cmd_roster(int argc, char **argv, struct cli_ctx *ctx)
     if (!multi && npos != 1)
         return cli_usage(usage);
 
-    struct mu_error err = {0};
     struct mu_store *s = NULL;
-    enum mu_err rc = mu_store_open(ctx->db, &s, &err);
-    if (rc)
-        return cli_fail(rc, &err);
+    if ((code = cli_open_store(ctx, &s)))
+        return code;
     if (strcmp(sub, "generate") == 0)
         code = do_generate(s, ctx, &a);
     else if (strcmp(sub, "publish") == 0) {
         size_t n = 0;
+        struct mu_error err = {0};
         struct mu_actor actor = {ctx->actor, cli_now_ms()};
-        rc = mu_app_roster_publish(s, &actor, a.val[O_PLAN], a.from, a.to, &n, &err);
+        enum mu_err rc = mu_app_roster_publish(s, &actor, a.val[O_PLAN], a.from, a.to, &n, &err);
         code = rc ? cli_fail(rc, &err) : MU_EXIT_OK;
         if (!rc)
             printf("published %zu shift%s\n", n, n == 1 ? "" : "s");

@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <muster/account.h>
 #include <muster/date.h>
@@ -30,28 +29,6 @@
 
 #define DEFAULT_EXPIRY_S (90 * 86400LL)
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void format_utc(int64_t ms, char out[32])
-{
-    struct tm tm;
-    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, 32, "%lldms", (long long)ms);
-}
-
-static int open_store(struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
 static int token_create(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const char usage[] =
@@ -59,8 +36,6 @@ static int token_create(int argc, char **argv, struct cli_ctx *ctx)
     const char *user = NULL, *expires = NULL, *label = NULL;
     int npos = 0, code;
     int64_t seconds = DEFAULT_EXPIRY_S, id = 0;
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
     char token[MU_TOKEN_LEN + 1];
     const struct cli_opt opts[] = {
         {"--user", CLI_VALUE, &user, NULL},
@@ -79,17 +54,16 @@ static int token_create(int argc, char **argv, struct cli_ctx *ctx)
                 expires);
         return MU_EXIT_USAGE;
     }
-    if ((code = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((code = cli_run_open(ctx, 0, &r)))
         return code;
-    struct mu_actor a = {.name = ctx->actor, .now_ms = now_ms()};
-    int64_t at = seconds ? a.now_ms + seconds * 1000 : 0;
-    enum mu_err rc = mu_auth_token_create(s, &a, user, label, at, token, &id, &err);
-    mu_store_close(s);
-    if (rc)
-        return cli_fail(rc, &err);
+    int64_t at = seconds ? r.actor.now_ms + seconds * 1000 : 0;
+    enum mu_err rc = mu_auth_token_create(r.s, &r.actor, user, label, at, token, &id, &r.err);
+    if ((code = cli_run_end(&r, rc)))
+        return code;
     char when[32] = "never";
     if (at)
-        format_utc(at, when);
+        cli_format_utc(at, when);
     printf("%s\n", token);
     fflush(stdout);
     memset(token, 0, sizeof(token));
@@ -104,8 +78,6 @@ static int token_list(int argc, char **argv, struct cli_ctx *ctx)
 {
     const char *user = NULL;
     int npos = 0, code;
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
     struct mu_token_info *v = NULL;
     size_t n = 0;
     const struct cli_opt opts[] = {
@@ -114,13 +86,13 @@ static int token_list(int argc, char **argv, struct cli_ctx *ctx)
     };
     if (cli_parse(argc, argv, opts, &npos) || npos != 0)
         return cli_usage("muster token list [--user NAME]");
-    if ((code = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((code = cli_run_open(ctx, 0, &r)))
         return code;
-    enum mu_err rc = mu_store_token_list(s, user, &v, &n, &err);
-    mu_store_close(s);
-    if (rc)
-        return cli_fail(rc, &err);
-    int64_t now = now_ms();
+    enum mu_err rc = mu_store_token_list(r.s, user, &v, &n, &r.err);
+    if ((code = cli_run_end(&r, rc)))
+        return code;
+    int64_t now = cli_now_ms();
     int wuser = 4, wname = 4;
     for (size_t i = 0; i < n; i++) {
         int l = (int)strlen(v[i].user);
@@ -133,11 +105,11 @@ static int token_list(int argc, char **argv, struct cli_ctx *ctx)
     for (size_t i = 0; i < n; i++) {
         char created[32], exp[32] = "never", used[32] = "never";
         const char *status = "active";
-        format_utc(v[i].created_at, created);
+        cli_format_utc(v[i].created_at, created);
         if (v[i].expires_at)
-            format_utc(v[i].expires_at, exp);
+            cli_format_utc(v[i].expires_at, exp);
         if (v[i].last_used_at)
-            format_utc(v[i].last_used_at, used);
+            cli_format_utc(v[i].last_used_at, used);
         if (v[i].revoked_at)
             status = "revoked";
         else if (v[i].expires_at && now >= v[i].expires_at)
@@ -153,8 +125,6 @@ static int token_revoke(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const char usage[] = "muster token revoke ID";
     int npos = 0, changed = 0, code;
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
     const struct cli_opt opts[] = {{0}};
     if (cli_parse(argc, argv, opts, &npos) || npos != 1)
         return cli_usage(usage);
@@ -166,13 +136,12 @@ static int token_revoke(int argc, char **argv, struct cli_ctx *ctx)
                 argv[0]);
         return MU_EXIT_USAGE;
     }
-    if ((code = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((code = cli_run_open(ctx, 0, &r)))
         return code;
-    struct mu_actor a = {.name = ctx->actor, .now_ms = now_ms()};
-    enum mu_err rc = mu_store_token_revoke(s, &a, id, &changed, &err);
-    mu_store_close(s);
-    if (rc)
-        return cli_fail(rc, &err);
+    enum mu_err rc = mu_store_token_revoke(r.s, &r.actor, id, &changed, &r.err);
+    if ((code = cli_run_end(&r, rc)))
+        return code;
     if (changed)
         printf("revoked token %lld\n", id);
     else
@@ -180,21 +149,15 @@ static int token_revoke(int argc, char **argv, struct cli_ctx *ctx)
     return MU_EXIT_OK;
 }
 
+static const struct cli_sub subs[] = {
+    {"create", .run = token_create},
+    {"list", .run = token_list},
+    {"revoke", .run = token_revoke},
+    {NULL},
+};
+
 int cmd_token(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(TOKEN_USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0) {
-        printf("usage: %s\n", TOKEN_USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "create") == 0)
-        return token_create(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "list") == 0)
-        return token_list(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "revoke") == 0)
-        return token_revoke(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: unknown token command '%s'\n", sub);
-    return cli_usage(TOKEN_USAGE);
+    static const struct cli_cmd cmd = {TOKEN_USAGE, "unknown token command", CLI_HELP_LONG, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <muster/account.h>
 #include <muster/mem.h>
@@ -31,21 +30,6 @@
     "       muster user list [--json]"
 
 #define PW_BUF (MU_PASSWORD_MAX_BYTES + 3) /* the password, a '\r', one byte to notice excess */
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void format_utc(int64_t ms, char out[32])
-{
-    struct tm tm;
-    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, 32, "%lldms", (long long)ms);
-}
 
 /*
  * Read the password: the first line of standard input without its newline
@@ -111,13 +95,6 @@ static int take_units(int argc, char **argv, const char **units, size_t max, siz
     return out;
 }
 
-static int open_store(struct cli_ctx *ctx, struct mu_store **s)
-{
-    struct mu_error err = {0};
-    enum mu_err rc = mu_store_open(ctx->db, s, &err);
-    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
-}
-
 static int user_add(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const char usage[] =
@@ -128,7 +105,6 @@ static int user_add(int argc, char **argv, struct cli_ctx *ctx)
     int npos = 0, pw_stdin = 0, code;
     enum mu_role role;
     struct mu_error err = {0};
-    struct mu_store *s = NULL;
     char pw[PW_BUF];
 
     argc = take_units(argc, argv, units, MU_USER_MAX_UNITS, &nunits);
@@ -159,17 +135,13 @@ static int user_add(int argc, char **argv, struct cli_ctx *ctx)
         return cli_fail(rc, &err);
     if ((code = read_password(pw)))
         return code;
-    if ((code = open_store(ctx, &s)))
-        goto out;
-    struct mu_actor a = {.name = ctx->actor, .now_ms = now_ms()};
-    rc = mu_account_user_add(s, &a, argv[0], role, units, nunits, pw, &err);
-    if (rc)
-        code = cli_fail(rc, &err);
-    else
-        printf("added user '%s' with role %s\n", argv[0], mu_role_name(role));
-out:
+    struct cli_run r;
+    if (!(code = cli_run_open(ctx, 0, &r))) {
+        rc = mu_account_user_add(r.s, &r.actor, argv[0], role, units, nunits, pw, &r.err);
+        if (!(code = cli_run_end(&r, rc)))
+            printf("added user '%s' with role %s\n", argv[0], mu_role_name(role));
+    }
     memset(pw, 0, sizeof(pw));
-    mu_store_close(s);
     return code;
 }
 
@@ -177,8 +149,6 @@ static int user_passwd(int argc, char **argv, struct cli_ctx *ctx)
 {
     static const char usage[] = "muster user passwd NAME --password-stdin";
     int npos = 0, pw_stdin = 0, code;
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
     char pw[PW_BUF];
     const struct cli_opt opts[] = {
         {"--password-stdin", CLI_FLAG, NULL, &pw_stdin},
@@ -193,35 +163,28 @@ static int user_passwd(int argc, char **argv, struct cli_ctx *ctx)
     }
     if ((code = read_password(pw)))
         return code;
-    if ((code = open_store(ctx, &s)))
-        goto out;
-    struct mu_actor a = {.name = ctx->actor, .now_ms = now_ms()};
-    enum mu_err rc = mu_account_user_passwd(s, &a, argv[0], pw, &err);
-    if (rc)
-        code = cli_fail(rc, &err);
-    else
-        printf("changed the password of user '%s'\n", argv[0]);
-out:
+    struct cli_run r;
+    if (!(code = cli_run_open(ctx, 0, &r))) {
+        enum mu_err rc = mu_account_user_passwd(r.s, &r.actor, argv[0], pw, &r.err);
+        if (!(code = cli_run_end(&r, rc)))
+            printf("changed the password of user '%s'\n", argv[0]);
+    }
     memset(pw, 0, sizeof(pw));
-    mu_store_close(s);
     return code;
 }
 
 static int user_disable(int argc, char **argv, struct cli_ctx *ctx, int disable)
 {
     int npos = 0, changed = 0, code;
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
     const struct cli_opt opts[] = {{0}};
     if (cli_parse(argc, argv, opts, &npos) || npos != 1)
         return cli_usage(disable ? "muster user disable NAME" : "muster user enable NAME");
-    if ((code = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((code = cli_run_open(ctx, 0, &r)))
         return code;
-    struct mu_actor a = {.name = ctx->actor, .now_ms = now_ms()};
-    enum mu_err rc = mu_store_user_set_disabled(s, &a, argv[0], disable, &changed, &err);
-    mu_store_close(s);
-    if (rc)
-        return cli_fail(rc, &err);
+    enum mu_err rc = mu_store_user_set_disabled(r.s, &r.actor, argv[0], disable, &changed, &r.err);
+    if ((code = cli_run_end(&r, rc)))
+        return code;
     if (changed)
         printf("%s user '%s'\n", disable ? "disabled" : "enabled", argv[0]);
     else
@@ -257,7 +220,7 @@ static int list_json(const struct mu_user *v, size_t n)
         for (size_t k = 0; units && k < v[i].nunits; k++)
             if (json_array_append_new(units, json_string(v[i].units[k])) != 0)
                 ok = 0;
-        format_utc(v[i].created_at, created);
+        cli_format_utc(v[i].created_at, created);
         /* The _new setters take their value even when they fail. */
         ok = ok && o && units && json_object_set_new(o, "name", json_string(v[i].name)) == 0 &&
              json_object_set_new(o, "role", json_string(mu_role_name(v[i].role))) == 0 &&
@@ -308,7 +271,7 @@ static int list_text(const struct mu_user *v, size_t n)
            "CREATED");
     for (size_t i = 0; i < n; i++) {
         char created[32];
-        format_utc(v[i].created_at, created);
+        cli_format_utc(v[i].created_at, created);
         printf("%-*s  %-*s  %-*s  %-8s  %s\n", wname, v[i].name, wrole, mu_role_name(v[i].role),
                wunits, units[i], v[i].disabled ? "disabled" : "active", created);
     }
@@ -322,8 +285,6 @@ out:
 static int user_list(int argc, char **argv, struct cli_ctx *ctx)
 {
     int npos = 0, json = 0, code;
-    struct mu_error err = {0};
-    struct mu_store *s = NULL;
     struct mu_user *v = NULL;
     size_t n = 0;
     const struct cli_opt opts[] = {
@@ -332,36 +293,28 @@ static int user_list(int argc, char **argv, struct cli_ctx *ctx)
     };
     if (cli_parse(argc, argv, opts, &npos) || npos != 0)
         return cli_usage("muster user list [--json]");
-    if ((code = open_store(ctx, &s)))
+    struct cli_run r;
+    if ((code = cli_run_open(ctx, 0, &r)))
         return code;
-    enum mu_err rc = mu_store_user_list(s, &v, &n, &err);
-    mu_store_close(s);
-    if (rc)
-        return cli_fail(rc, &err);
+    enum mu_err rc = mu_store_user_list(r.s, &v, &n, &r.err);
+    if ((code = cli_run_end(&r, rc)))
+        return code;
     code = json ? list_json(v, n) : list_text(v, n);
     mu_users_free(v, n);
     return code;
 }
 
+static const struct cli_sub subs[] = {
+    {"add", .run = user_add},
+    {"passwd", .run = user_passwd},
+    {"disable", .run_with = user_disable, .arg = 1},
+    {"enable", .run_with = user_disable, .arg = 0},
+    {"list", .run = user_list},
+    {NULL},
+};
+
 int cmd_user(int argc, char **argv, struct cli_ctx *ctx)
 {
-    if (argc < 1)
-        return cli_usage(USER_USAGE);
-    const char *sub = argv[0];
-    if (strcmp(sub, "--help") == 0) {
-        printf("usage: %s\n", USER_USAGE);
-        return MU_EXIT_OK;
-    }
-    if (strcmp(sub, "add") == 0)
-        return user_add(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "passwd") == 0)
-        return user_passwd(argc - 1, argv + 1, ctx);
-    if (strcmp(sub, "disable") == 0)
-        return user_disable(argc - 1, argv + 1, ctx, 1);
-    if (strcmp(sub, "enable") == 0)
-        return user_disable(argc - 1, argv + 1, ctx, 0);
-    if (strcmp(sub, "list") == 0)
-        return user_list(argc - 1, argv + 1, ctx);
-    fprintf(stderr, "muster: unknown user command '%s'\n", sub);
-    return cli_usage(USER_USAGE);
+    static const struct cli_cmd cmd = {USER_USAGE, "unknown user command", CLI_HELP_LONG, subs};
+    return cli_dispatch(argc, argv, ctx, &cmd);
 }

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The muster command: global options, the subcommand table and the one
- * mu_err -> exit code table. Subcommands live in cmd_<verb>.c.
+ * The muster command: global options, the command table and the one
+ * mu_err -> exit code table. Subcommands live in cmd_<verb>.c; the frame
+ * they share (the lookup of a subcommand, the store and calendars they
+ * open, how a document or an error is printed) is here, see cli.h.
  */
 #include "cli.h"
 
+#include <muster/calendar.h>
+#include <muster/mem.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +78,129 @@ int cli_usage(const char *usage)
 {
     fprintf(stderr, "muster: usage: %s\n", usage);
     return MU_EXIT_USAGE;
+}
+
+int cli_dispatch(int argc, char **argv, struct cli_ctx *ctx, const struct cli_cmd *cmd)
+{
+    if (argc < 1)
+        return cli_usage(cmd->usage);
+    const char *sub = argv[0];
+    if (((cmd->help & CLI_HELP_LONG) && strcmp(sub, "--help") == 0) ||
+        ((cmd->help & CLI_HELP_SHORT) && strcmp(sub, "-h") == 0) ||
+        ((cmd->help & CLI_HELP_WORD) && strcmp(sub, "help") == 0)) {
+        printf("usage: %s\n", cmd->usage);
+        return MU_EXIT_OK;
+    }
+    for (const struct cli_sub *c = cmd->subs; c->name; c++)
+        if (strcmp(c->name, sub) == 0)
+            return c->run ? c->run(argc - 1, argv + 1, ctx)
+                          : c->run_with(argc - 1, argv + 1, ctx, c->arg);
+    fprintf(stderr, "muster: %s '%s'\n", cmd->unknown, sub);
+    return cli_usage(cmd->usage);
+}
+
+int cli_open_store(const struct cli_ctx *ctx, struct mu_store **s)
+{
+    struct mu_error err = {0};
+    enum mu_err rc = mu_store_open(ctx->db, s, &err);
+    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
+}
+
+int cli_load_calendar(const struct cli_ctx *ctx, struct mu_calendar **cal)
+{
+    char dir[4096];
+    struct mu_error err = {0};
+    int w = snprintf(dir, sizeof(dir), "%s/calendars", ctx->datadir);
+    if (w < 0 || (size_t)w >= sizeof(dir)) {
+        fprintf(stderr, "muster: data directory path is too long\n");
+        return MU_EXIT_FAIL;
+    }
+    enum mu_err rc = mu_calendar_load_dir(dir, cal, &err);
+    return rc ? cli_fail(rc, &err) : MU_EXIT_OK;
+}
+
+int cli_run_open(const struct cli_ctx *ctx, unsigned flags, struct cli_run *r)
+{
+    int rc;
+    memset(r, 0, sizeof(*r));
+    if ((flags & CLI_RUN_CALENDAR) && (rc = cli_load_calendar(ctx, &r->cal)))
+        return rc;
+    if ((rc = cli_open_store(ctx, &r->s))) {
+        cli_run_release(r);
+        return rc;
+    }
+    r->actor.name = ctx->actor;
+    r->actor.now_ms = cli_now_ms();
+    return MU_EXIT_OK;
+}
+
+void cli_run_release(struct cli_run *r)
+{
+    mu_store_close(r->s);
+    mu_calendar_free(r->cal);
+    r->s = NULL;
+    r->cal = NULL;
+}
+
+int cli_run_end(struct cli_run *r, enum mu_err rc)
+{
+    cli_run_release(r);
+    return rc ? cli_fail(rc, &r->err) : MU_EXIT_OK;
+}
+
+int cli_emit(enum mu_err rc, char *text, const struct mu_error *err)
+{
+    if (rc == MU_OK)
+        fputs(text, stdout);
+    mu_free(text);
+    return rc ? cli_fail(rc, err) : MU_EXIT_OK;
+}
+
+int cli_emit_ledger(enum mu_err rc, char *text, const char *xlsx, const struct mu_error *err)
+{
+    if (rc == MU_OK && !text) {
+        printf("wrote %s\n", xlsx);
+        return MU_EXIT_OK;
+    }
+    return cli_emit(rc, text, err);
+}
+
+int cli_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "muster: cannot read '%s'\n", path);
+        return MU_EXIT_FAIL;
+    }
+    char *buf = mu_malloc(max + 2);
+    size_t n = buf ? fread(buf, 1, max + 1, f) : 0;
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return cli_fail(MU_ENOMEM, NULL);
+    if (bad) {
+        mu_free(buf);
+        fprintf(stderr, "muster: cannot read '%s'\n", path);
+        return MU_EXIT_FAIL;
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return MU_EXIT_OK;
+}
+
+void cli_put_text(const char *s)
+{
+    for (; s && *s; s++)
+        putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+void cli_format_utc(int64_t ms, char out[32])
+{
+    struct tm tm;
+    time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+    if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, 32, "%lldms", (long long)ms);
 }
 
 static void help(FILE *f)
