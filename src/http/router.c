@@ -15,6 +15,7 @@
 #include "registers.h"
 #include "web.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "../util/banned.h"
@@ -247,6 +248,25 @@ static void allow_add(char *allow, size_t allowsz, const char *m)
     snprintf(allow + len, allowsz - len, "%s%s", len ? ", " : "", m);
 }
 
+/*
+ * The literal start of each pattern: its bytes before the first '{' (all
+ * of it when it has none). Parameters are whole segments, so a path can
+ * match only if it starts with that (equals it, without parameters): one
+ * memcmp rules out most routes before the segment walk.
+ */
+static size_t lit_len[NROUTES];
+static unsigned char has_param[NROUTES];
+static pthread_once_t lit_once = PTHREAD_ONCE_INIT;
+
+static void lit_init(void)
+{
+    for (size_t i = 0; i < NROUTES; i++) {
+        const char *brace = strchr(routes[i].pattern, '{');
+        lit_len[i] = brace ? (size_t)(brace - routes[i].pattern) : strlen(routes[i].pattern);
+        has_param[i] = brace != NULL;
+    }
+}
+
 enum mu_http_lookup mu_http_route_find(const char *method, const char *path, size_t len,
                                        const struct mu_http_route **out,
                                        struct mu_route_params *params, char *allow,
@@ -256,8 +276,11 @@ enum mu_http_lookup mu_http_route_find(const char *method, const char *path, siz
     int path_known = 0;
     if (allowsz)
         allow[0] = '\0';
+    pthread_once(&lit_once, lit_init);
     for (size_t i = 0; i < NROUTES; i++) {
-        if (!mu_route_match(routes[i].pattern, path, len, params))
+        if ((has_param[i] ? len < lit_len[i] : len != lit_len[i]) ||
+            memcmp(routes[i].pattern, path, lit_len[i]) != 0 ||
+            !mu_route_match(routes[i].pattern, path, len, params))
             continue;
         if (strcmp(routes[i].method, want) == 0) {
             *out = &routes[i];

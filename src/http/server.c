@@ -95,16 +95,23 @@ struct conn_req {
     char *body;                  /* owned; NULL when no body arrived */
     size_t body_len, body_cap;
     struct mu_http_deferred *deferred; /* one reference; NULL: answered at once */
-    /* The request as handlers see it, from dispatch to the answer (kept
-     * across a deferral for the continuation): held says what to release. */
+    struct req_state *held; /* owned: the request kept across a deferral */
+};
+
+/*
+ * The request as handlers see it, from dispatch to the answer: on
+ * dispatch's stack, or moved to the heap (conn_req.held) when the handler
+ * defers, for the continuation. Kept out of struct conn_req so that the
+ * allocation every request makes stays small.
+ */
+struct req_state {
     struct mu_http_req req;
     struct mu_principal principal; /* the caller; req.principal points here */
     char *pstore;                  /* owned: the decoded path parameters */
     int has_query;                 /* uri[path_len] was '?' */
-    int held;
 };
 
-static void release_held(struct conn_req *r);
+static void state_release(struct conn_req *r, struct req_state *st);
 
 /*
  * A request answered later (http.h). Two references: the request's, given
@@ -311,7 +318,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         pthread_mutex_unlock(&r->deferred->lock);
         deferred_unref(r->deferred);
     }
-    release_held(r);
+    if (r->held) {
+        state_release(r, r->held);
+        mu_free(r->held);
+    }
     mu_free(r->body);
     mu_free(r->uri);
     mu_free(r);
@@ -475,7 +485,7 @@ static enum MHD_Result send_error(struct MHD_Connection *c, struct conn_req *r, 
 struct mu_http_deferred *mu_http_defer(struct mu_http_req *req, mu_http_cont_fn *cont)
 {
     struct conn_req *r = req->state;
-    if (!r || r->deferred || !cont || req != &r->req)
+    if (!r || r->deferred || !cont)
         return NULL;
     struct mu_http_deferred *d = mu_calloc(1, sizeof(*d));
     if (!d || pthread_mutex_init(&d->lock, NULL)) {
@@ -635,29 +645,26 @@ static char *decode_params(const struct conn_req *r, struct mu_http_req *req, in
     return store;
 }
 
-/* Release what dispatch keeps in @p r for the request (not the body). */
-static void release_held(struct conn_req *r)
+/* Release what @p st holds for the request of @p r (not the body). */
+static void state_release(struct conn_req *r, struct req_state *st)
 {
-    if (!r->held)
-        return;
-    r->uri[r->path_len] = r->has_query ? '?' : '\0';
-    mu_principal_release(&r->principal);
-    mu_query_release(&r->req.query);
-    mu_free(r->pstore);
-    r->pstore = NULL;
-    r->held = 0;
+    r->uri[r->path_len] = st->has_query ? '?' : '\0';
+    mu_principal_release(&st->principal);
+    mu_query_release(&st->req.query);
+    mu_free(st->pstore);
+    st->pstore = NULL;
 }
 
 /*
  * Answer with what a handler (or a continuation) made: a status out of
  * range becomes a 500, an error without a body gets one, an error of an
- * HTML route becomes an error page; then the request's state is released.
+ * HTML route becomes an error page; then @p st is released.
  */
 static enum MHD_Result finish(struct mu_http_server *srv, struct MHD_Connection *c,
-                              struct conn_req *r, struct mu_http_resp *resp, int status,
-                              int from_handler)
+                              struct conn_req *r, struct req_state *st,
+                              struct mu_http_resp *resp, int status, int from_handler)
 {
-    struct mu_http_req *req = &r->req;
+    struct mu_http_req *req = &st->req;
     if (from_handler) {
         if (status < 100 || status > 599) {
             mu_log(MU_LOG_ERROR, "http", "rid=%s handler for '%s %s' returned status %d",
@@ -674,10 +681,10 @@ static enum MHD_Result finish(struct mu_http_server *srv, struct MHD_Connection 
         (!resp->content_type || strncmp(resp->content_type, "text/html", 9) != 0))
         status = mu_http_page_error(req, resp, srv->env,
                                     req->principal ? req->principal
-                                    : r->principal.name[0] ? &r->principal
-                                                           : NULL,
+                                    : st->principal.name[0] ? &st->principal
+                                                            : NULL,
                                     status);
-    release_held(r);
+    state_release(r, st);
     return send_resp(c, r, resp, status);
 }
 
@@ -710,23 +717,27 @@ static enum MHD_Result send_deferred(struct mu_http_server *srv, struct MHD_Conn
         return MHD_YES;
     struct mu_http_resp resp;
     mu_http_resp_init(&resp);
-    int status = d->cont(&r->req, &resp, srv->env, result);
+    struct req_state *st = r->held;
+    int status = d->cont(&st->req, &resp, srv->env, result);
     if (free_fn)
         free_fn(result);
-    return finish(srv, c, r, &resp, status, 1);
+    enum MHD_Result res = finish(srv, c, r, st, &resp, status, 1);
+    mu_free(st);
+    r->held = NULL;
+    return res;
 }
 
 static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connection *c,
                                 struct conn_req *r, const char *method)
 {
-    struct mu_http_req *req = &r->req;
+    struct req_state st;
+    struct mu_http_req *req = &st.req;
     struct mu_http_resp resp;
     struct mu_error err = {0};
     int bad = -1;
     int status;
 
-    memset(req, 0, sizeof(*req));
-    memset(&r->principal, 0, sizeof(r->principal));
+    memset(&st, 0, sizeof(st));
     mu_query_init(&req->query);
     mu_http_resp_init(&resp);
     req->method = method;
@@ -737,18 +748,17 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
     req->body = r->body;
     req->body_len = r->body_len;
 
-    r->has_query = r->uri[r->path_len] == '?';
-    const char *query = r->has_query ? r->uri + r->path_len + 1 : "";
+    st.has_query = r->uri[r->path_len] == '?';
+    const char *query = st.has_query ? r->uri + r->path_len + 1 : "";
     enum mu_err rc = mu_query_parse(&req->query, query, strlen(query), &err);
     r->uri[r->path_len] = '\0'; /* the path alone from here on */
-    r->held = 1;
     req->path = r->uri;
     if (rc)
-        return finish(srv, c, r, &resp, mu_http_resp_from_err(&resp, rc, &err, r->rid), 0);
-    r->pstore = decode_params(r, req, &bad);
-    if (!r->pstore)
-        return finish(srv, c, r, &resp, mu_http_resp_from_err(&resp, MU_ENOMEM, NULL, r->rid),
-                      0);
+        return finish(srv, c, r, &st, &resp, mu_http_resp_from_err(&resp, rc, &err, r->rid), 0);
+    st.pstore = decode_params(r, req, &bad);
+    if (!st.pstore)
+        return finish(srv, c, r, &st, &resp,
+                      mu_http_resp_from_err(&resp, MU_ENOMEM, NULL, r->rid), 0);
     if (bad >= 0) {
         char name[64];
         snprintf(name, sizeof(name), "%.*s", (int)r->params.v[bad].name_len,
@@ -756,18 +766,27 @@ static enum MHD_Result dispatch(struct mu_http_server *srv, struct MHD_Connectio
         status = mu_http_resp_error(&resp, 400, name,
                                     "path parameter '%s' is not valid percent-encoded UTF-8",
                                     name);
-        return finish(srv, c, r, &resp, status, 0);
+        return finish(srv, c, r, &st, &resp, status, 0);
     }
     /* Who is calling, CSRF, and whether their role may use the route. */
-    status = mu_http_authenticate(srv->env, r->route, req, &resp, &r->principal);
+    status = mu_http_authenticate(srv->env, r->route, req, &resp, &st.principal);
     if (status)
-        return finish(srv, c, r, &resp, status, 0);
+        return finish(srv, c, r, &st, &resp, status, 0);
     status = r->route->handler(req, &resp, srv->env);
     if (status == MU_HTTP_DEFERRED && r->deferred) {
+        /* Keep the request for the continuation: moved to the heap, its
+         * principal pointer moved with it. Without memory, answer 500 now;
+         * the result is then dropped when it comes. */
         mu_http_resp_release(&resp);
-        return send_deferred(srv, c, r); /* the request's state stays held */
+        r->held = mu_malloc(sizeof(*r->held));
+        if (!r->held)
+            return finish(srv, c, r, &st, &resp, mu_http_resp_json(&resp, 500, NULL), 1);
+        *r->held = st;
+        if (st.req.principal == &st.principal)
+            r->held->req.principal = &r->held->principal;
+        return send_deferred(srv, c, r);
     }
-    return finish(srv, c, r, &resp, status, 1);
+    return finish(srv, c, r, &st, &resp, status, 1);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
