@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # A check-in waiting for its group commit holds no worker thread: on
 # PostgreSQL, with the server on ONE worker thread and the check-in table
-# locked by another session for two seconds, 30 concurrent submissions all
+# locked by another session for five seconds, 30 concurrent submissions all
 # wait at once, with a check-in posted by the web form, while the health
 # check still answers at once; when the lock goes, they are all stored,
 # most in one shared commit (the server's group-commit line at exit names
@@ -30,9 +30,9 @@ st=$(t_req first -X POST -H "Authorization: Bearer $TOK" -H 'Content-Type: appli
     "$T_BASE/api/v1/checkins/c7-1")
 t_expect_status first 201 "$st"
 
-# Another session holds the check-in table for two seconds.
+# Another session holds the check-in table for five seconds.
 psql -q "$T_DB" -c "BEGIN; LOCK TABLE checkin_submissions IN EXCLUSIVE MODE;
-    SELECT pg_sleep(2); COMMIT;" >"$T_TMP/lock.out" 2>&1 &
+    SELECT pg_sleep(5); COMMIT;" >"$T_TMP/lock.out" 2>&1 &
 LOCKER=$!
 n=0
 until psql -qtA "$T_DB" -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
