@@ -10,6 +10,7 @@
 #define MUSTER_ROUTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "err.h"
 
 #define MU_ROUTE_MAX_PARAMS 8
@@ -40,5 +41,12 @@ MU_API enum mu_err mu_route_pattern_check(const char *pattern, struct mu_error *
  */
 MU_API int mu_route_match(const char *pattern, const char *path, size_t len,
                           struct mu_route_params *out);
+
+/**
+ * The id in path segment or form value @p s: 1 to 18 decimal digits (no
+ * sign, no spaces) of a value of at least 1; 0 for anything else, NULL
+ * included. The one rule for ids in URLs and forms.
+ */
+MU_API int64_t mu_route_id(const char *s);
 
 #endif

@@ -86,8 +86,6 @@ enum mu_err mu_http_case_register(struct mu_http_env *env, struct mu_store *s,
                                   const struct mu_actor *a, const struct mu_case_input *in,
                                   int64_t *id, struct mu_error *err);
 
-/** A case id of the path: @p s (may be NULL) as a positive decimal number, else 0. */
-int64_t mu_http_case_parse_id(const char *s);
 
 /** A JSON text made by the app layer (owned, mu_free) as the response body. */
 int mu_http_case_json_text(struct mu_http_resp *resp, int status, char *text);

@@ -48,11 +48,8 @@ static int id_param(struct mu_http_req *req, struct mu_http_resp *resp, const ch
                     const char *what, int64_t *id)
 {
     const char *s = mu_http_req_param(req, param);
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || end == s || *end || v < 1)
+    if ((*id = mu_route_id(s)) < 1)
         return mu_http_resp_error(resp, 404, param, "no %s '%.40s'", what, s ? s : "");
-    *id = v;
     return 0;
 }
 

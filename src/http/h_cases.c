@@ -46,13 +46,6 @@ enum mu_err mu_http_case_register(struct mu_http_env *env, struct mu_store *s,
     return rc;
 }
 
-int64_t mu_http_case_parse_id(const char *s)
-{
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    return !s || end == s || *end || v < 1 ? 0 : v;
-}
-
 /* @p text (owned, mu_free) as the response body of type @p ctype with @p status. */
 static int text_body(struct mu_http_resp *resp, int status, char *text, const char *ctype)
 {
@@ -90,7 +83,7 @@ int mu_http_case_answer(struct mu_http_req *req, struct mu_http_resp *resp, enum
 static int case_id(struct mu_http_req *req, struct mu_http_resp *resp, int64_t *id)
 {
     const char *s = mu_http_req_param(req, "id");
-    if (!(*id = mu_http_case_parse_id(s)))
+    if (!(*id = mu_route_id(s)))
         return mu_http_resp_error(resp, 404, "id", "no case '%.40s'", s ? s : "");
     return 0;
 }

@@ -40,11 +40,8 @@ static int path_id(struct mu_http_req *req, struct mu_http_resp *resp, const cha
                    int64_t *id)
 {
     const char *s = mu_http_req_param(req, "id");
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || end == s || *end || v < 1)
+    if ((*id = mu_route_id(s)) < 1)
         return mu_http_resp_error(resp, 404, "id", "no %s '%.40s'", what, s ? s : "");
-    *id = v;
     return 0;
 }
 

@@ -167,7 +167,7 @@ static enum mu_err form_day(const struct mu_query *form, const char *name, int32
 /* The path's case id, or 0 when it is not a positive number. */
 static int64_t page_id(struct mu_http_req *req)
 {
-    return mu_http_case_parse_id(mu_http_req_param(req, "id"));
+    return mu_route_id(mu_http_req_param(req, "id"));
 }
 
 /* ---------------------------------------------------------------- /cases */

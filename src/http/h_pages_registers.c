@@ -559,7 +559,7 @@ int h_page_drill_task_add(struct mu_http_req *req, struct mu_http_resp *resp, vo
     if ((st = mu_web_reg_post_read(&p, p.id > 0)))
         goto out;
     const struct mu_query *f = &p.form;
-    int64_t finding = mu_http_reg_parse_id(mu_web_reg_opt(f, "finding"));
+    int64_t finding = mu_route_id(mu_web_reg_opt(f, "finding"));
     struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc;
     if (mu_web_reg_opt(f, "finding") && (finding < 1 || finding > MU_REG_MAX_ITEMS))
@@ -588,7 +588,7 @@ int h_page_drill_task_done(struct mu_http_req *req, struct mu_http_resp *resp, v
     if ((st = mu_web_reg_post_read(&p, p.id > 0)))
         goto out;
     /* The form says which drill page to return to. */
-    int64_t drill = mu_http_reg_parse_id(mu_web_reg_field(&p.form, "drill"));
+    int64_t drill = mu_route_id(mu_web_reg_field(&p.form, "drill"));
     struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc =
         s ? mu_app_drill_task_done(s, &p.actor, p.id, mu_web_reg_field(&p.form, "by"), &p.err)
@@ -722,7 +722,7 @@ int h_page_resources_adjust(struct mu_http_req *req, struct mu_http_resp *resp, 
     mu_web_reg_post_begin(&p, &resources_pg, req, resp, ctx);
     if ((st = mu_web_reg_post_read(&p, 1)))
         goto out;
-    int64_t id = mu_http_reg_parse_id(mu_web_reg_field(&p.form, "resource"));
+    int64_t id = mu_route_id(mu_web_reg_field(&p.form, "resource"));
     struct mu_store *s = mu_http_store_acquire(p.pg.env);
     enum mu_err rc;
     if (id < 1)

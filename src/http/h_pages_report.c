@@ -30,10 +30,7 @@
 
 static int64_t page_id(struct mu_http_req *req)
 {
-    const char *s = mu_http_req_param(req, "id");
-    char *end = NULL;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    return !s || end == s || *end || v < 1 ? 0 : v;
+    return mu_route_id(mu_http_req_param(req, "id"));
 }
 
 static int can_edit(const struct mu_http_req *req)

@@ -121,20 +121,6 @@ static void hhmm(int64_t ms, char out[static 6])
     snprintf(out, 6, "%02u:%02u", (unsigned)minutes / 60 % 100, (unsigned)minutes % 60);
 }
 
-static int64_t id_of(const char *s)
-{
-    int64_t v = 0;
-    size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > 15)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 /* What a bad form post re-renders with. */
 struct form_err {
     const char *field, *key;
@@ -387,7 +373,7 @@ int h_page_roster(struct mu_http_req *req, struct mu_http_resp *resp, void *ctx)
         mu_date_to_ymd(mu_web_today(), &y, &m, &d);
         first = mu_date_from_ymd(y, m, 1);
     }
-    st = roster_page(&pg, first, field(&req->query, "plan"), id_of(shift),
+    st = roster_page(&pg, first, field(&req->query, "plan"), mu_route_id(shift),
                      200, NULL);
 out:
     mu_web_end(&pg);
@@ -437,7 +423,7 @@ static int roster_change(struct mu_http_req *req, struct mu_http_resp *resp, voi
     if (!s) {
         rc = mu_error_set(&err, MU_ESTORE, "no database");
     } else if (what == CH_OVERRIDE) {
-        shift = id_of(mu_http_req_param(req, "id"));
+        shift = mu_route_id(mu_http_req_param(req, "id"));
         const char *person = field(&form, "person"), *reason = field(&form, "reason");
         if (!person || !*person) {
             fe = (struct form_err){"person", "roster.error.person"};
@@ -449,7 +435,7 @@ static int roster_change(struct mu_http_req *req, struct mu_http_resp *resp, voi
         }
     } else if (what == CH_SWAP) {
         ok = "swap";
-        shift = id_of(field(&form, "shift"));
+        shift = mu_route_id(field(&form, "shift"));
         const char *with = field(&form, "with"), *reason = field(&form, "reason");
         rc = mu_store_shift_get(s, shift, &sh, &err);
         if (rc == MU_ENOTFOUND)
@@ -466,7 +452,7 @@ static int roster_change(struct mu_http_req *req, struct mu_http_resp *resp, voi
                 fe = (struct form_err){"with", "roster.error.person"};
         }
     } else {
-        swap_id = id_of(mu_http_req_param(req, "id"));
+        swap_id = mu_route_id(mu_http_req_param(req, "id"));
         const char *dec = field(&form, "decision");
         int approve = dec && strcmp(dec, "approve") == 0;
         ok = approve ? "approve" : "reject";

@@ -108,7 +108,7 @@ static int move(struct mu_http_req *req, struct mu_http_resp *resp, struct mu_ht
         goto out;
     /* The use case names a missing or bad amount or incident. */
     if (inc)
-        incident = mu_http_reg_parse_id(inc) > 0 ? mu_http_reg_parse_id(inc) : -1;
+        incident = mu_route_id(inc) > 0 ? mu_route_id(inc) : -1;
     struct mu_actor a = mu_http_reg_actor(req);
     struct mu_store *s = mu_http_store_acquire(env);
     enum mu_err rc = s ? mu_app_resource_move(s, &a, id, kind, amount, incident, reason, NULL, &err)

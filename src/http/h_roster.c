@@ -253,22 +253,6 @@ static int json_day(struct mu_http_resp *resp, json_t *obj, const char *name, in
     return 0;
 }
 
-/* A positive id from a path parameter, or 0. */
-static int64_t path_id(const struct mu_http_req *req, const char *name)
-{
-    const char *s = mu_http_req_param(req, name);
-    int64_t v = 0;
-    size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > 15 || s[0] == '0')
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 static json_t *time_json(int64_t ms)
 {
     char t[26];
@@ -520,7 +504,7 @@ int h_roster_override(struct mu_http_req *req, struct mu_http_resp *resp, void *
     int st;
     if (!mu_http_roster_editor(req))
         return not_editor(req, resp);
-    int64_t id = path_id(req, "id");
+    int64_t id = mu_route_id(mu_http_req_param(req, "id"));
     if (!id)
         return mu_http_resp_error(resp, 404, "id", "no shift '%s'", mu_http_req_param(req, "id"));
     if ((st = mu_http_req_json(req, resp, &body)))
@@ -645,7 +629,7 @@ static int swap_decide(struct mu_http_req *req, struct mu_http_resp *resp, void 
     memset(&w, 0, sizeof(w));
     if (!mu_http_roster_editor(req))
         return not_editor(req, resp);
-    int64_t id = path_id(req, "id");
+    int64_t id = mu_route_id(mu_http_req_param(req, "id"));
     if (!id)
         return mu_http_resp_error(resp, 404, "id", "no swap request '%s'",
                                   mu_http_req_param(req, "id"));

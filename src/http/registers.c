@@ -35,25 +35,11 @@ int mu_http_reg_in_list(const char *v, const char *const *list)
     return 0;
 }
 
-int64_t mu_http_reg_parse_id(const char *s)
-{
-    int64_t v = 0;
-    size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > 15)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
 int mu_http_reg_id(struct mu_http_req *req, struct mu_http_resp *resp, const char *name,
                    const char *what, int64_t *id)
 {
     const char *s = mu_http_req_param(req, name);
-    *id = mu_http_reg_parse_id(s);
+    *id = mu_route_id(s);
     if (*id < 1)
         return mu_http_resp_error(resp, 404, "id", "no %s '%.40s'", what, s ? s : "");
     return 0;
@@ -196,7 +182,7 @@ int mu_http_reg_days(struct mu_http_req *req, struct mu_http_resp *resp, const c
     const char *v = NULL;
     *out = dflt;
     if (mu_query_get(&req->query, name, &v, NULL) == MU_OK && v) {
-        int64_t n = strcmp(v, "0") == 0 ? 0 : mu_http_reg_parse_id(v);
+        int64_t n = strcmp(v, "0") == 0 ? 0 : mu_route_id(v);
         if ((n < 1 && strcmp(v, "0") != 0) || n > 3660)
             return mu_http_resp_error(resp, 400, name, "'%s' must be a number of days, 0 to 3660",
                                       name);
@@ -374,7 +360,7 @@ int mu_web_reg_get(const struct mu_web_reg_page *page, struct mu_http_req *req,
                    struct mu_http_resp *resp, void *ctx)
 {
     struct mu_webpage pg;
-    int64_t id = page->by_id ? mu_http_reg_parse_id(mu_http_req_param(req, "id")) : 0;
+    int64_t id = page->by_id ? mu_route_id(mu_http_req_param(req, "id")) : 0;
     begin_page(&pg, page, req, resp, ctx);
     if (page->oks)
         mu_web_reg_ok_flash(&pg, page->prefix, page->oks);
@@ -389,7 +375,7 @@ void mu_web_reg_post_begin(struct mu_web_reg_post *p, const struct mu_web_reg_pa
 {
     memset(p, 0, sizeof(*p));
     p->page = page;
-    p->id = mu_http_reg_parse_id(mu_http_req_param(req, "id"));
+    p->id = mu_route_id(mu_http_req_param(req, "id"));
     begin_page(&p->pg, page, req, resp, ctx);
     mu_query_init(&p->form);
 }

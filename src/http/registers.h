@@ -35,8 +35,6 @@ int mu_http_reg_in_list(const char *v, const char *const *list);
 int mu_http_reg_id(struct mu_http_req *req, struct mu_http_resp *resp, const char *name,
                    const char *what, int64_t *id);
 
-/** A positive decimal id in @p s (at most 15 digits), else 0. */
-int64_t mu_http_reg_parse_id(const char *s);
 
 /** Most members one mu_http_reg_body_read() reads as text. */
 #define MU_HTTP_REG_MEMBERS_MAX 12

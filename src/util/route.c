@@ -99,3 +99,17 @@ int mu_route_match(const char *pattern, const char *path, size_t len,
         sp = se;
     }
 }
+
+int64_t mu_route_id(const char *s)
+{
+    int64_t v = 0;
+    size_t len = s ? strlen(s) : 0;
+    if (len == 0 || len > 18)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}

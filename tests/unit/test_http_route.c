@@ -94,6 +94,19 @@ static void pattern_check(void **state)
     assert_int_equal(mu_route_pattern_check(NULL, NULL), MU_EINVAL);
 }
 
+/* One rule for ids in URLs and forms: digits only, 1 to 18 of them, at least 1. */
+static void ids(void **state)
+{
+    (void)state;
+    assert_true(mu_route_id("42") == 42);
+    assert_true(mu_route_id("007") == 7);
+    assert_true(mu_route_id("999999999999999999") == 999999999999999999LL);
+    assert_true(mu_route_id("1000000000000000000") == 0); /* 19 digits */
+    const char *bad[] = {NULL, "", "0", "000", "+1", "-1", " 1", "1 ", "1a", "0x10", "1.0"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_true(mu_route_id(bad[i]) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +114,7 @@ int main(void)
         cmocka_unit_test(parameters_capture_one_segment),
         cmocka_unit_test(only_the_length_given_is_read),
         cmocka_unit_test(pattern_check),
+        cmocka_unit_test(ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
