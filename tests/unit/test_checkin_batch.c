@@ -201,6 +201,36 @@ static void test_receipts_and_errors(void **state)
     assert_int_equal(st.rejected, 9);
 }
 
+/*
+ * Out of memory while queueing: the copies of the submission fail one
+ * allocation at a time (the committer is idle meanwhile, so every failure
+ * is the caller's): MU_ENOMEM, nothing queued or leaked; then it works.
+ */
+static void test_submit_out_of_memory(void **state)
+{
+    struct fx *f = *state;
+    struct mu_error err = {0};
+    struct mu_checkin_receipt r;
+    char *units[] = {"u3"};
+    struct mu_principal rep = {.name = "rep", .role = MU_ROLE_REPORTER, .via = MU_AUTH_TOKEN,
+                               .units = units, .nunits = 1};
+    struct mu_checkin_kv kv[] = {{"n", "2"}};
+    struct mu_checkin_input in = {.schedule = "t/daily", .unit = "u3", .fields = kv,
+                                  .nfields = 1, .at = at_of(0, 7 * 60)};
+    /* The allocations of the copy: the entry, its strings, the fields, the
+     * caller's units array and its one unit. */
+    for (long n = 1; n <= 5; n++) {
+        mu_mem_fail_after(n);
+        enum mu_err rc = mu_checkin_batcher_submit(f->b, &actor, &rep, &in, &r, &err);
+        mu_mem_fail_after(0);
+        assert_int_equal(rc, MU_ENOMEM);
+    }
+    assert_int_equal(mu_checkin_batcher_submit(f->b, &actor, &rep, &in, &r, &err), MU_OK);
+    int64_t count = 0;
+    assert_int_equal(mu_store_checkin_count(f->s, "t", "daily", &count, &err), MU_OK);
+    assert_int_equal(count, 1);
+}
+
 /* ---- concurrency ---- */
 
 struct slow {
@@ -430,6 +460,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_receipts_and_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_submit_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_members_do_not_fail_others, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_commit_retries_each, setup, teardown),
