@@ -28,7 +28,7 @@ static int64_t mono_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-uint64_t mu_http_data_version(struct mu_http_env *env, int scope)
+uint64_t mu_http_data_version(struct mu_http_env *env, enum mu_change_scope scope)
 {
     int64_t now = mono_ms();
     if (now - atomic_load(&env->dv_checked_ms) >= MU_HTTP_RECHECK_MS) {
@@ -66,9 +66,8 @@ uint64_t mu_http_data_version(struct mu_http_env *env, int scope)
         }
         pthread_mutex_unlock(&env->dv_lock);
     }
-    enum mu_change_scope sc = scope == MU_CHANGES_ACCOUNTS ? MU_CHANGES_ACCOUNTS : MU_CHANGES_ANY;
     /* Both only grow, so their sum moves whenever either does. */
-    return (uint64_t)atomic_load(&env->dv_moves[sc]) + mu_store_local_changes(sc);
+    return (uint64_t)atomic_load(&env->dv_moves[scope]) + mu_store_local_changes(scope);
 }
 
 /* ---- per-thread caches ---- */

@@ -18,6 +18,7 @@
 #include <muster/err.h>
 #include <muster/query.h>
 #include <muster/route.h>
+#include <muster/store.h>
 
 /* ---- limits (documented in docs/internals/http.md) ---- */
 #define MU_HTTP_BODY_MAX (1024 * 1024)   /* request body bytes; over it: 413 */
@@ -99,15 +100,15 @@ struct mu_http_env {
 #define MU_HTTP_RECHECK_MS 1
 
 /**
- * A number that changes whenever audited data of @p scope (an enum
- * mu_change_scope of <muster/store.h>: any, or accounts only) may have
+ * A number that changes whenever audited data of @p scope (any, or
+ * accounts only) may have
  * changed, in this process or any other: keys of the caches below. Take it before reading
  * the store, so that what is read is at least as new as the number says.
  * Reads the audit head at most once per MU_HTTP_RECHECK_MS; when that
  * fails, the number moves (nothing cached is trusted). Call it without a
  * store connection held: it may take one.
  */
-uint64_t mu_http_data_version(struct mu_http_env *env, int scope);
+uint64_t mu_http_data_version(struct mu_http_env *env, enum mu_change_scope scope);
 
 /** This thread's API token cache (cache.c), or NULL without memory. */
 struct mu_token_cache *mu_http_thread_tokens(void);
